@@ -1,0 +1,89 @@
+# mmtwin - an executable twin of Linux anonymous memory with a race explorer.
+# Plain GNU make; see HACKING.md for the targets and test sets.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+SAN     ?=
+ARCH    := $(shell uname -m)
+
+CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -Isrc -MMD -MP
+LDFLAGS := $(SAN)
+LDLIBS  := -lpthread
+
+LIB_SRC   := $(sort $(wildcard src/sim/*.c src/explore/*.c src/report/*.c src/classic/*.c \
+                               src/mm/*.c src/check/*.c src/scenario/*.c src/kernel/*.c))
+ifeq ($(ARCH),x86_64)
+LIB_ASM   := src/sim/coro_x86_64.S
+endif
+CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_ASM:%.S=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIB       := $(BUILD)/libmmtwin.a
+MMTWIN    := $(BUILD)/mmtwin
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all run check check-full asan bench deps clean
+
+all: $(MMTWIN)
+
+# The main job: explore every bundled program and scenario.
+run: $(MMTWIN)
+	$(MMTWIN) explore --all
+
+# The fast test set (minutes).
+check: $(MMTWIN) $(TEST_BIN) $(BUILD)/.deps
+	sh tests/run.sh $(BUILD)
+
+# The long soaks: the fast set, then bigger explorations and stress runs.
+check-full: $(MMTWIN) $(TEST_BIN) $(BUILD)/.deps
+	MMTWIN_SOAK=1 sh tests/run.sh $(BUILD)
+
+# The fast test set built with AddressSanitizer and UBSan.
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="$(ASAN_FLAGS)" check
+
+bench: $(BENCH_BIN) $(MMTWIN)
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+deps: $(BUILD)/.deps
+
+$(BUILD)/.deps: scripts/deps.sh
+	@mkdir -p $(BUILD)
+	sh scripts/deps.sh
+	@touch $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(MMTWIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/testlib.h $(LIB) $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,2 @@
+build/src/sim/coro.o: src/sim/coro.c src/sim/coro.h
+src/sim/coro.h:

@@ -1,0 +1,1 @@
+build/src/sim/coro_x86_64.o: src/sim/coro_x86_64.S
