@@ -1,7 +1,0 @@
-build/src/classic/abba.o: src/classic/abba.c src/classic/classic.h \
- src/sim/exec.h src/sim/coro.h src/sim/site.h src/sim/sim.h
-src/classic/classic.h:
-src/sim/exec.h:
-src/sim/coro.h:
-src/sim/site.h:
-src/sim/sim.h:

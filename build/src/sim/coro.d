@@ -1,2 +1,0 @@
-build/src/sim/coro.o: src/sim/coro.c src/sim/coro.h
-src/sim/coro.h:

@@ -1,7 +1,0 @@
-build/src/sim/prim_sched.o: src/sim/prim_sched.c src/sim/internal.h \
- src/sim/exec.h src/sim/coro.h src/sim/site.h src/sim/sim.h
-src/sim/internal.h:
-src/sim/exec.h:
-src/sim/coro.h:
-src/sim/site.h:
-src/sim/sim.h:
