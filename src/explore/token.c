@@ -161,11 +161,12 @@ int token_decode(const char *s, struct sched_token *t, char *err, size_t errlen)
 		nf++;
 		p = c + 1;
 	}
-	if (nf < 6)
-		FAIL("not a schedule token (expected mmt1:<program>:<hash>:<fingerprint>:<n>:<data>)");
-	if (flen[0] != strlen(MMT_TOKEN_MAGIC) || strncmp(f[0], MMT_TOKEN_MAGIC, flen[0]))
+	if (nf >= 1 && flen[0] == 4 && !strncmp(f[0], "mmt", 3) &&
+	    (flen[0] != strlen(MMT_TOKEN_MAGIC) || strncmp(f[0], MMT_TOKEN_MAGIC, flen[0])))
 		FAIL("schedule token version \"%.*s\" is not supported by this mmtwin (it reads %s)",
-		     (int)(flen[0] > 16 ? 16 : flen[0]), f[0], MMT_TOKEN_MAGIC);
+		     (int)flen[0], f[0], MMT_TOKEN_MAGIC);
+	if (nf < 6 || flen[0] != strlen(MMT_TOKEN_MAGIC) || strncmp(f[0], MMT_TOKEN_MAGIC, flen[0]))
+		FAIL("not a schedule token (expected mmt1:<program>:<hash>:<fingerprint>:<n>:<data>)");
 	if (!flen[1] || flen[1] >= sizeof(t->program))
 		FAIL("schedule token has an empty or overlong program name");
 	memcpy(t->program, f[1], flen[1]);

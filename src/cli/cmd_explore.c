@@ -1,0 +1,356 @@
+/*
+ * cmd_explore.c - `mmtwin explore`: explore programs, report findings,
+ * save their schedule tokens.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char explore_usage[] =
+	"Usage: mmtwin explore [options] PROGRAM...\n"
+	"       mmtwin explore [options] --all\n"
+	"\n"
+	"Explore the interleavings of each PROGRAM (see `mmtwin list`) until a finding,\n"
+	"the execution budget, or - for dfs - exhaustion of the bound.  A finding is\n"
+	"printed as CPU columns with a replay command, and its schedule token is saved.\n"
+	"\n"
+	"Options:\n"
+	"  -s, --strategy NAME    random, pct or dfs (default: pct)\n"
+	"      --seed N           seed of random and pct (default 1)\n"
+	"  -d, --depth D          pct depth: finds bugs needing D-1 preemptions (default 3)\n"
+	"  -p, --preemptions K    dfs: run every schedule with at most K preemptions (default 2)\n"
+	"      --delays K         dfs: bound by K delays instead of preemptions\n"
+	"  -n, --executions N     stop after N executions (default 100000, 0: no limit)\n"
+	"  -t, --time SECONDS     stop after SECONDS seconds\n"
+	"      --max-steps N      steps per execution before a step-limit finding (default 100000)\n"
+	"      --retry-bound N    passes of one retry loop before a livelock finding (default 1000)\n"
+	"      --no-lockdep       do not report lock-order inversions (deadlocks still are)\n"
+	"      --check-every-step run the program's step invariants before every step\n"
+	"      --all              explore every bundled program and check each against its\n"
+	"                         expectation (a bug found, a fixed version clean); without\n"
+	"                         -s, bugs use pct and fixed versions an exhaustive dfs\n"
+	"      --json             print JSON (one object per program) instead of text\n"
+	"      --full-trace       print every event of a failing execution (default: last 400)\n"
+	"  -q, --quiet            print summaries only, no interleavings\n"
+	"  -o, --out DIR          save schedule tokens in DIR (default: mmtwin-out)\n"
+	"      --no-save          do not save schedule tokens\n"
+	"      --no-progress      no progress line on the terminal\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"Exit status: 0 no finding (--all: every program as expected); 1 a finding\n"
+	"(--all: some program not as expected); 2 bad usage; 3 internal error.\n";
+
+struct explore_cli {
+	struct explore_opts o;
+	bool strategy_set, depth_set, bound_set, all, json, quiet, save, progress;
+	const char *out;
+	struct report_opts ropts;
+};
+
+enum {
+	OPT_SEED = 256, OPT_DELAYS, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP, OPT_CHECK_STEP,
+	OPT_ALL, OPT_JSON, OPT_FULL, OPT_NO_SAVE, OPT_NO_PROGRESS,
+};
+
+static const struct option explore_long[] = {
+	{ "strategy", required_argument, NULL, 's' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "depth", required_argument, NULL, 'd' },
+	{ "preemptions", required_argument, NULL, 'p' },
+	{ "delays", required_argument, NULL, OPT_DELAYS },
+	{ "executions", required_argument, NULL, 'n' },
+	{ "time", required_argument, NULL, 't' },
+	{ "max-steps", required_argument, NULL, OPT_MAX_STEPS },
+	{ "retry-bound", required_argument, NULL, OPT_RETRY },
+	{ "no-lockdep", no_argument, NULL, OPT_NO_LOCKDEP },
+	{ "check-every-step", no_argument, NULL, OPT_CHECK_STEP },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "full-trace", no_argument, NULL, OPT_FULL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "no-save", no_argument, NULL, OPT_NO_SAVE },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_strategy(const char *s, enum explore_kind *k)
+{
+	if (!strcmp(s, "random"))
+		*k = EXPLORE_RANDOM;
+	else if (!strcmp(s, "pct"))
+		*k = EXPLORE_PCT;
+	else if (!strcmp(s, "dfs"))
+		*k = EXPLORE_DFS;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_time(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (!*s || *end || !(v > 0) || v > 1e7) {
+		cli_error("explore", "--time: \"%s\" is not a positive number of seconds", s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Returns 0, or an exit status. */
+static int parse_one(struct explore_cli *a, int c, const char *arg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 's':
+		if (parse_strategy(arg, &a->o.kind)) {
+			cli_error("explore", "unknown strategy \"%s\" (expected random, pct or dfs)",
+				  arg);
+			return EXIT_USAGE;
+		}
+		a->strategy_set = true;
+		return 0;
+	case OPT_SEED:
+		return cli_u64("explore", "--seed", arg, UINT64_MAX, &a->o.seed) ? EXIT_USAGE : 0;
+	case 'd':
+		if (cli_u64("explore", "--depth", arg, 16, &v))
+			return EXIT_USAGE;
+		if (v < 1) {
+			cli_error("explore", "--depth must be between 1 and 16");
+			return EXIT_USAGE;
+		}
+		a->o.pct_depth = (int)v;
+		a->depth_set = true;
+		return 0;
+	case 'p':
+	case OPT_DELAYS:
+		if (cli_u64("explore", c == 'p' ? "--preemptions" : "--delays", arg, 64, &v))
+			return EXIT_USAGE;
+		a->o.bound = (int)v;
+		a->o.bound_kind = c == 'p' ? DFS_PREEMPTIONS : DFS_DELAYS;
+		a->bound_set = true;
+		return 0;
+	case 'n':
+		return cli_u64("explore", "--executions", arg, UINT64_MAX, &a->o.max_executions)
+			       ? EXIT_USAGE : 0;
+	case 't':
+		return parse_time(arg, &a->o.max_seconds) ? EXIT_USAGE : 0;
+	case OPT_MAX_STEPS:
+		if (cli_u64("explore", "--max-steps", arg, UINT64_MAX, &a->o.cfg.max_steps))
+			return EXIT_USAGE;
+		return 0;
+	case OPT_RETRY:
+		if (cli_u64("explore", "--retry-bound", arg, UINT32_MAX, &v))
+			return EXIT_USAGE;
+		a->o.cfg.retry_bound = (uint32_t)v;
+		return 0;
+	case OPT_NO_LOCKDEP: a->o.cfg.lockdep = false; return 0;
+	case OPT_CHECK_STEP: a->o.cfg.check_every_step = true; return 0;
+	case OPT_ALL: a->all = true; return 0;
+	case OPT_JSON: a->json = true; return 0;
+	case OPT_FULL: a->ropts.max_events = 0; return 0;
+	case 'q': a->quiet = true; return 0;
+	case 'o': a->out = arg; return 0;
+	case OPT_NO_SAVE: a->save = false; return 0;
+	case OPT_NO_PROGRESS: a->progress = false; return 0;
+	}
+	return EXIT_USAGE;
+}
+
+static int parse_args(struct explore_cli *a, int argc, char **argv)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	explore_opts_default(&a->o);
+	report_opts_default(&a->ropts);
+	a->save = true;
+	a->progress = true;
+	a->out = "mmtwin-out";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":s:d:p:n:t:qo:h", explore_long, NULL)) != -1) {
+		int rc;
+
+		if (c == 'h') {
+			fputs(explore_usage, stdout);
+			return -1;
+		}
+		if (c == '?' || c == ':') {
+			cli_error("explore", c == ':' ? "option %s needs a value" : "unknown option %s",
+				  argv[optind - 1]);
+			fputs("Try `mmtwin explore --help`.\n", stderr);
+			return EXIT_USAGE;
+		}
+		if ((rc = parse_one(a, c, optarg)))
+			return rc;
+	}
+	if (!a->all && optind >= argc) {
+		cli_error("explore", "name a program (see `mmtwin list`) or use --all");
+		return EXIT_USAGE;
+	}
+	if (a->all && optind < argc) {
+		cli_error("explore", "--all explores every program; do not name programs too");
+		return EXIT_USAGE;
+	}
+	a->ropts.with_trace = !a->quiet;
+	return 0;
+}
+
+/* The options for one program: the user's, or what suits the program. */
+static struct explore_opts options_for(const struct explore_cli *a, const struct catalog_entry *e)
+{
+	struct explore_opts o = a->o;
+
+	if (!a->strategy_set && a->all)
+		o.kind = e->expect_finding ? EXPLORE_PCT : EXPLORE_DFS;
+	if (!a->depth_set)
+		o.pct_depth = e->pct_depth;
+	if (!a->bound_set && a->all)
+		o.bound = e->dfs_bound;
+	if (o.kind == EXPLORE_DFS && !a->all && !a->bound_set)
+		o.bound = 2;
+	o.progress = a->progress && !a->json ? stderr : NULL;
+	return o;
+}
+
+static bool as_expected(const struct catalog_entry *e, const struct explore_result *r)
+{
+	if (!e->expect_finding)
+		return !r->found;
+	return r->found && (r->finding.kind == e->expect || r->finding.kind == e->also);
+}
+
+struct row {
+	const char *name;
+	bool expect, ok;
+	struct explore_result r;
+};
+
+static void print_table(struct row *rows, size_t n)
+{
+	size_t bad = 0;
+	char t[32];
+
+	printf("\n%-24s %-9s %-30s %12s %10s\n", "program", "expected", "result", "executions",
+	       "time");
+	for (size_t i = 0; i < n; i++) {
+		char res[64];
+
+		if (rows[i].r.found)
+			snprintf(res, sizeof(res), "found %s", rows[i].r.finding.id);
+		else
+			snprintf(res, sizeof(res), "clean%s", rows[i].r.exhausted ? " (exhausted)" : "");
+		printf("%-24s %-9s %-30s %12llu %10s%s\n", rows[i].name,
+		       rows[i].expect ? "finding" : "clean", res,
+		       (unsigned long long)rows[i].r.executions,
+		       report_duration(rows[i].r.seconds, t, sizeof(t)),
+		       rows[i].ok ? "" : "   <-- NOT AS EXPECTED");
+		bad += !rows[i].ok;
+	}
+	if (bad)
+		printf("\n%zu of %zu programs did not behave as expected\n", bad, n);
+	else
+		printf("\nall %zu programs behaved as expected\n", n);
+}
+
+static void report_one(const struct explore_cli *a, const char *name, struct explore_result *r,
+		       bool first)
+{
+	const char *path = NULL;
+	char *cmd = NULL;
+
+	if (r->found) {
+		if (a->save)
+			path = cli_save_token(a->out, name, r->token);
+		cmd = cli_replay_command(r->token, path);
+	}
+	if (a->json) {
+		if (!first)
+			fputs(",\n", stdout);
+		report_json(stdout, name, r, cmd);
+	} else {
+		report_finding(stdout, name, r, cmd, &a->ropts);
+		if (path)
+			printf("  saved:  %s\n", path);
+		if (r->found)
+			putchar('\n');
+	}
+	free(cmd);
+}
+
+static int explore_list(struct explore_cli *a, const struct catalog_entry **list, size_t n)
+{
+	struct row *rows = calloc(n, sizeof(*rows));
+	int status = EXIT_CLEAN;
+
+	if (!rows)
+		return EXIT_INTERNAL;
+	if (a->json)
+		fputs("[\n", stdout);
+	for (size_t i = 0; i < n; i++) {
+		struct explore_opts o = options_for(a, list[i]);
+		struct row *w = &rows[i];
+
+		w->name = list[i]->prog->name;
+		w->expect = list[i]->expect_finding;
+		if (explore_run(list[i]->prog, &o, &w->r)) {
+			fprintf(stderr, "mmtwin explore: %s\n", w->r.errmsg);
+			status = EXIT_INTERNAL;
+			break;
+		}
+		w->ok = as_expected(list[i], &w->r);
+		report_one(a, w->name, &w->r, i == 0);
+		fflush(stdout);
+		if (a->all ? !w->ok : w->r.found)
+			if (status == EXIT_CLEAN)
+				status = EXIT_FINDING;
+	}
+	if (a->json)
+		fputs("]\n", stdout);
+	else if (a->all && status != EXIT_INTERNAL)
+		print_table(rows, n);
+	for (size_t i = 0; i < n; i++)
+		explore_result_free(&rows[i].r);
+	free(rows);
+	return status;
+}
+
+int cmd_explore(int argc, char **argv)
+{
+	struct explore_cli a;
+	const struct catalog_entry **list;
+	size_t n = 0;
+	int rc = parse_args(&a, argc, argv);
+
+	if (rc)
+		return rc < 0 ? EXIT_CLEAN : rc;
+	list = calloc(catalog_size() + (size_t)argc, sizeof(*list));
+	if (!list)
+		return EXIT_INTERNAL;
+	if (a.all) {
+		for (size_t i = 0; i < catalog_size(); i++)
+			list[n++] = catalog_at(i);
+	} else {
+		for (int i = optind; i < argc; i++) {
+			if (!(list[n] = catalog_find(argv[i]))) {
+				cli_error("explore", "no program named \"%s\" (see `mmtwin list`)",
+					  argv[i]);
+				free(list);
+				return EXIT_USAGE;
+			}
+			n++;
+		}
+	}
+	rc = explore_list(&a, list, n);
+	free(list);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/*
+ * cmd_replay.c - `mmtwin replay`: run one schedule token again and show it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "explore/token.h"
+
+static const char replay_usage[] =
+	"Usage: mmtwin replay [options] TOKEN\n"
+	"       mmtwin replay [options] --file FILE\n"
+	"\n"
+	"Run the execution a schedule token describes, exactly as it ran when the token\n"
+	"was made, and print it.  A token that no longer fits the program (the program,\n"
+	"its scenario or the model changed) is refused with the reason.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --file FILE        read the token from FILE (as saved by explore)\n"
+	"      --json             print JSON instead of text\n"
+	"      --full-trace       print every event (default: the last 400)\n"
+	"  -q, --quiet            print the summary only, no interleaving\n"
+	"      --max-steps N      as for explore (must match the exploring run)\n"
+	"      --retry-bound N    as for explore (must match the exploring run)\n"
+	"      --no-lockdep       as for explore (must match the exploring run)\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"Exit status: 0 the execution ran clean; 1 it reproduced its finding; 2 bad usage\n"
+	"or a token that does not fit; 3 internal error.\n";
+
+enum { OPT_JSON = 256, OPT_FULL, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP };
+
+static const struct option replay_long[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "full-trace", no_argument, NULL, OPT_FULL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "max-steps", required_argument, NULL, OPT_MAX_STEPS },
+	{ "retry-bound", required_argument, NULL, OPT_RETRY },
+	{ "no-lockdep", no_argument, NULL, OPT_NO_LOCKDEP },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The first line of @path, malloc'd, or NULL with an error printed. */
+static char *read_token_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!fp) {
+		cli_error("replay", "cannot open %s: %m", path);
+		return NULL;
+	}
+	n = getline(&line, &cap, fp);
+	fclose(fp);
+	if (n <= 0) {
+		cli_error("replay", "%s:1:1: the file is empty; expected a schedule token", path);
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = 0;
+	return line;
+}
+
+struct replay_cli {
+	struct sim_config cfg;
+	struct report_opts ropts;
+	const char *file;
+	bool json;
+};
+
+static int parse_args(struct replay_cli *a, int argc, char **argv)
+{
+	uint64_t v;
+	int c;
+
+	sim_config_default(&a->cfg);
+	report_opts_default(&a->ropts);
+	a->file = NULL;
+	a->json = false;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":f:qh", replay_long, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(replay_usage, stdout);
+			return -1;
+		case 'f': a->file = optarg; break;
+		case 'q': a->ropts.with_trace = false; break;
+		case OPT_JSON: a->json = true; break;
+		case OPT_FULL: a->ropts.max_events = 0; break;
+		case OPT_NO_LOCKDEP: a->cfg.lockdep = false; break;
+		case OPT_MAX_STEPS:
+			if (cli_u64("replay", "--max-steps", optarg, UINT64_MAX, &a->cfg.max_steps))
+				return EXIT_USAGE;
+			break;
+		case OPT_RETRY:
+			if (cli_u64("replay", "--retry-bound", optarg, UINT32_MAX, &v))
+				return EXIT_USAGE;
+			a->cfg.retry_bound = (uint32_t)v;
+			break;
+		default:
+			cli_error("replay", c == ':' ? "option %s needs a value" : "unknown option %s",
+				  argv[optind - 1]);
+			fputs("Try `mmtwin replay --help`.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!!a->file == (optind < argc) || optind + 1 < argc) {
+		cli_error("replay", "give exactly one schedule token, or --file FILE");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_cli a;
+	struct sched_token t;
+	const struct catalog_entry *e;
+	struct explore_result r;
+	char *token, *cmd, err[256];
+	int rc = parse_args(&a, argc, argv);
+
+	if (rc)
+		return rc < 0 ? EXIT_CLEAN : rc;
+	token = a.file ? read_token_file(a.file) : strdup(argv[optind]);
+	if (!token)
+		return EXIT_USAGE;
+	if (token_decode(token, &t, err, sizeof(err))) {
+		cli_error("replay", "%s", err);
+		free(token);
+		return EXIT_USAGE;
+	}
+	e = catalog_find(t.program);
+	token_free(&t);
+	if (!e) {
+		cli_error("replay", "the token is for program \"%s\", which this mmtwin does not have",
+			  t.program);
+		free(token);
+		return EXIT_USAGE;
+	}
+	if (explore_replay(e->prog, token, &a.cfg, &r)) {
+		cli_error("replay", "%s", r.errmsg);
+		explore_result_free(&r);
+		free(token);
+		return EXIT_USAGE;
+	}
+	cmd = cli_replay_command(token, a.file);
+	if (a.json) {
+		report_json(stdout, e->prog->name, &r, cmd);
+	} else if (r.found) {
+		report_finding(stdout, e->prog->name, &r, cmd, &a.ropts);
+	} else {
+		printf("%s: the execution ran to the end without a finding\n", e->prog->name);
+		if (a.ropts.with_trace) {
+			putchar('\n');
+			report_columns(stdout, r.trace, r.ntrace, r.ncpus, NULL, &a.ropts);
+		}
+	}
+	rc = r.found ? EXIT_FINDING : EXIT_CLEAN;
+	free(cmd);
+	free(token);
+	explore_result_free(&r);
+	return rc;
+}

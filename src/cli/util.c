@@ -1,0 +1,85 @@
+/*
+ * util.c - option values, error messages and token files for the command.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mmtwin %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!s || !*s || *s == '-') {
+		cli_error(cmd, "%s needs a non-negative number, got \"%s\"", opt, s ? s : "");
+		return -1;
+	}
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max) {
+		cli_error(cmd, "%s: \"%s\" is not a number between 0 and %llu", opt, s,
+			  (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *cli_save_token(const char *dir, const char *program, const char *token)
+{
+	static char path[4096];
+	char tmp[4200];
+	FILE *fp;
+
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "mmtwin: warning: cannot create %s: %s; token not saved\n", dir,
+			strerror(errno));
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/%s.token", dir, program);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fp = fopen(tmp, "w");
+	if (!fp || fprintf(fp, "%s\n", token) < 0 || fclose(fp)) {
+		fprintf(stderr, "mmtwin: warning: cannot write %s: %s; token not saved\n", tmp,
+			strerror(errno));
+		unlink(tmp);
+		return NULL;
+	}
+	if (rename(tmp, path)) {
+		fprintf(stderr, "mmtwin: warning: cannot rename %s: %s\n", tmp, strerror(errno));
+		unlink(tmp);
+		return NULL;
+	}
+	return path;
+}
+
+char *cli_replay_command(const char *token, const char *path)
+{
+	size_t n = strlen(token) + (path ? strlen(path) : 0) + 64;
+	char *cmd = malloc(n);
+
+	if (!cmd)
+		return NULL;
+	if (strlen(token) <= 1024 || !path)
+		snprintf(cmd, n, "mmtwin replay %s", token);
+	else
+		snprintf(cmd, n, "mmtwin replay --file %s", path);
+	return cmd;
+}

@@ -1,0 +1,177 @@
+/*
+ * columns.c - the interleaving as CPU columns, one event per line:
+ *
+ *   CPU0                                CPU1
+ *   ----                                ----
+ *   lu_increment
+ *     READ_ONCE(s->counter) // got 0
+ *     <preempted>
+ *                                       lu_increment
+ *                                         READ_ONCE(s->counter) // got 0
+ *
+ * The model function of each event is shown as a heading when it changes,
+ * events are indented under it (deeper for SIM_FN nesting), and a CPU that
+ * lost the processor while it could still run is marked <preempted>.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+struct line {
+	int cpu;
+	int indent;
+	char text[200];
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+static struct line *add(struct lines *ls, int cpu, int indent)
+{
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 256;
+		struct line *v = realloc(ls->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		ls->v = v;
+		ls->cap = cap;
+	}
+	ls->v[ls->n] = (struct line){ .cpu = cpu, .indent = indent };
+	return &ls->v[ls->n++];
+}
+
+void report_opts_default(struct report_opts *o)
+{
+	o->max_events = 400;
+	o->max_width = 60;
+	o->with_trace = true;
+}
+
+static bool same_func(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Turn events into lines: headings, events and preemption marks. */
+static int build_lines(struct lines *ls, const struct sim_event *ev, size_t start, size_t n,
+		       int ncpus)
+{
+	const char *func[SIM_MAX_CPUS] = { 0 };
+	int depth[SIM_MAX_CPUS], prev = -1, prev_indent = 0;
+	uint16_t prev_op = 0;
+	struct line *l;
+
+	for (int i = 0; i < ncpus; i++)
+		depth[i] = -1;
+	for (size_t i = start; i < n; i++) {
+		const struct sim_event *e = &ev[i];
+		int c = e->cpu;
+
+		if (e->op == SIM_OP_FN_ENTER)
+			continue;
+		if (prev >= 0 && c != prev && prev_op != SIM_OP_BLOCK && prev_op != SIM_OP_CPU_EXIT) {
+			if (!(l = add(ls, prev, prev_indent)))
+				return -1;
+			snprintf(l->text, sizeof(l->text), "<preempted>");
+		}
+		if (e->op != SIM_OP_CPU_EXIT &&
+		    (!same_func(func[c], e->site->func) || depth[c] != e->depth)) {
+			if (!(l = add(ls, c, e->depth * 2)))
+				return -1;
+			snprintf(l->text, sizeof(l->text), "%s", e->site->func);
+			func[c] = e->site->func;
+			depth[c] = e->depth;
+		}
+		if (!(l = add(ls, c, e->op == SIM_OP_CPU_EXIT ? 0 : e->depth * 2 + 2)))
+			return -1;
+		report_event(e, l->text, sizeof(l->text));
+		prev = c;
+		prev_indent = l->indent;
+		prev_op = e->op;
+	}
+	return 0;
+}
+
+static void print_cell(FILE *fp, int *at, int col, const struct line *l, int width, bool last)
+{
+	int len = (int)strlen(l->text);
+
+	while (*at < col + l->indent) {
+		fputc(' ', fp);
+		(*at)++;
+	}
+	if (!last && l->indent + len > width) {
+		int keep = width - l->indent - 1;
+
+		fprintf(fp, "%.*s~", keep > 0 ? keep : 0, l->text);
+		*at += (keep > 0 ? keep : 0) + 1;
+	} else {
+		fputs(l->text, fp);
+		*at += len;
+	}
+}
+
+void report_columns(FILE *fp, const struct sim_event *ev, size_t n, int ncpus,
+		    const struct sim_finding *f, const struct report_opts *o)
+{
+	struct lines ls = { 0 };
+	int width[SIM_MAX_CPUS], col[SIM_MAX_CPUS + 1];
+	size_t start = 0;
+	int at;
+
+	if (o->max_events && n > o->max_events) {
+		start = n - o->max_events;
+		fprintf(fp, "  ... %zu earlier events not shown (--full-trace shows all)\n", start);
+	}
+	if (build_lines(&ls, ev, start, n, ncpus)) {
+		fprintf(fp, "  (out of memory formatting the trace)\n");
+		free(ls.v);
+		return;
+	}
+	for (int c = 0; c < ncpus; c++)
+		width[c] = 8;
+	for (size_t i = 0; i < ls.n; i++) {
+		int w = ls.v[i].indent + (int)strlen(ls.v[i].text);
+
+		if (w > width[ls.v[i].cpu])
+			width[ls.v[i].cpu] = w;
+	}
+	col[0] = 2;
+	for (int c = 0; c < ncpus; c++) {
+		if (width[c] > o->max_width)
+			width[c] = o->max_width;
+		col[c + 1] = col[c] + width[c] + 4;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		at = 0;
+		for (int c = 0; c < ncpus; c++) {
+			struct line h = { .cpu = c };
+
+			snprintf(h.text, sizeof(h.text), pass ? "----" : "CPU%d", c);
+			print_cell(fp, &at, col[c], &h, width[c], c == ncpus - 1);
+		}
+		fputc('\n', fp);
+	}
+	for (size_t i = 0; i < ls.n; i++) {
+		at = 0;
+		print_cell(fp, &at, col[ls.v[i].cpu], &ls.v[i], width[ls.v[i].cpu],
+			   ls.v[i].cpu == ncpus - 1);
+		fputc('\n', fp);
+	}
+	if (f && f->kind != SIM_FIND_NONE) {
+		struct line m = { .cpu = f->cpu < 0 ? 0 : f->cpu, .indent = 0 };
+
+		at = 0;
+		if (f->cpu >= 0)
+			snprintf(m.text, sizeof(m.text), "^^^ %s", f->id);
+		else
+			snprintf(m.text, sizeof(m.text), "=== after the last step: %s", f->id);
+		print_cell(fp, &at, f->cpu < 0 ? col[0] : col[m.cpu], &m, 200, true);
+		fputc('\n', fp);
+	}
+	free(ls.v);
+}

@@ -1,0 +1,45 @@
+/*
+ * report.h - how a finding is shown to people and tools.
+ *
+ *   report_finding()  the summary line, the interleaving as CPU columns (the
+ *                     way kernel changelogs and lockdep print races) and the
+ *                     replay command;
+ *   report_columns()  just the columns;
+ *   report_event()    one event as a line of kernel-like code;
+ *   report_json()     the same content for tools.
+ */
+#ifndef MMT_REPORT_REPORT_H
+#define MMT_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "explore/explorer.h"
+#include "sim/exec.h"
+
+struct report_opts {
+	size_t max_events;	/* show at most the last N events; 0: all */
+	int max_width;		/* widest column, in characters */
+	bool with_trace;	/* print the interleaving */
+};
+
+void report_opts_default(struct report_opts *o);
+
+/* Format @e as one line ("READ_ONCE(s->counter) // got 0"); returns @buf. */
+const char *report_event(const struct sim_event *e, char *buf, size_t n);
+
+void report_columns(FILE *fp, const struct sim_event *ev, size_t n, int ncpus,
+		    const struct sim_finding *f, const struct report_opts *o);
+
+/* @replay_cmd: the ready command that replays the finding (may be NULL). */
+void report_finding(FILE *fp, const char *program, const struct explore_result *r,
+		    const char *replay_cmd, const struct report_opts *o);
+
+void report_json(FILE *fp, const char *program, const struct explore_result *r,
+		 const char *replay_cmd);
+
+/* "1.2 ms", "3.40 s" */
+const char *report_duration(double seconds, char *buf, size_t n);
+
+#endif
