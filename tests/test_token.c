@@ -52,8 +52,8 @@ static void test_roundtrip_short(void **state)
 		for (size_t n = 1; n <= 6; n++)
 			roundtrip("p", cases[i], n);
 	roundtrip("a_program_name_of_127_characters_"
-		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		  "xxxxxxxxx", cases[3], 6);
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxx", cases[3], 6);
 }
 
 /* Runs of every length from 1 to a few hundred (multi-byte repeat counts) with
@@ -127,9 +127,10 @@ static const struct bad_token bad_tokens[] = {
 	{ "   \n", "not a schedule token" },
 	{ "hello", "not a schedule token" },
 	{ "mmt9:p:01234567:89abcdef:3:AAEBAA", "version \"mmt9\"" },
-	{ "mmt10:p:01234567:89abcdef:3:AAEBAA", "version" },
-	{ "mmt:p:01234567:89abcdef:3:AAEBAA", "version" },
-	{ "MMT1:p:01234567:89abcdef:3:AAEBAA", "version" },
+	{ "mmt9:a future layout", "version \"mmt9\"" },
+	{ "mmt10:p:01234567:89abcdef:3:AAEBAA", "mmt1" },
+	{ "mmt:p:01234567:89abcdef:3:AAEBAA", "mmt1" },
+	{ "MMT1:p:01234567:89abcdef:3:AAEBAA", "mmt1" },
 	{ "mmt1:p:01234567:89abcdef:3", "not a schedule token" },
 	{ "mmt1:p:01234567:89abcdef", "not a schedule token" },
 	{ "mmt1:p:01234567", "not a schedule token" },
@@ -174,6 +175,8 @@ static const struct bad_token bad_tokens[] = {
 
 static void test_rejections(void **state)
 {
+	int bad = 0;
+
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_tokens) / sizeof(bad_tokens[0]); i++) {
 		const struct bad_token *b = &bad_tokens[i];
@@ -181,13 +184,19 @@ static void test_rejections(void **state)
 		char err[256] = "";
 
 		if (token_decode(b->token, &t, err, sizeof(err)) == 0) {
+			print_error("\"%s\" was accepted (%zu decisions)\n", b->token, t.ndec);
 			token_free(&t);
-			fail_msg("\"%s\" was accepted (%zu decisions)", b->token, t.ndec);
+			bad++;
+			continue;
 		}
 		assert_null(t.dec);
-		if (!strstr(err, b->why))
-			fail_msg("\"%s\": message \"%s\" does not say \"%s\"", b->token, err, b->why);
+		if (!strstr(err, b->why)) {
+			print_error("\"%s\": message \"%s\" does not say \"%s\"\n", b->token, err,
+				    b->why);
+			bad++;
+		}
 	}
+	assert_int_equal(bad, 0);
 }
 
 /* The reference token of the table above is itself valid, and so are tokens

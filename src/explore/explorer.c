@@ -80,7 +80,8 @@ static int capture_failure(const struct sim_program *p, struct sim_exec *x,
 	r->trace = malloc((x->nev ? x->nev : 1) * sizeof(*r->trace));
 	if (!r->token || !r->trace)
 		return -1;
-	memcpy(r->trace, x->ev, x->nev * sizeof(*r->trace));
+	if (x->nev)	/* x->ev is NULL until the first event: memcpy(, NULL, 0) is undefined */
+		memcpy(r->trace, x->ev, x->nev * sizeof(*r->trace));
 	return 0;
 }
 
@@ -123,7 +124,7 @@ int explore_run(const struct sim_program *p, const struct explore_opts *o,
 		r->executions++;
 		r->steps += x->steps;
 		r->decisions += x->ndec;
-		if (out == SIM_RUN_DIVERGED) {
+		if (out == SIM_RUN_DIVERGED || (s->ops->error && s->ops->error(s))) {
 			fail_msg(r, p->name, s->ops->error ? s->ops->error(s) : NULL);
 			rc = -1;
 			break;
@@ -229,7 +230,7 @@ int explore_replay(const struct sim_program *p, const char *token, const struct 
 		r->ncpus = x->ncpus;
 		r->ntrace = x->nev;
 		r->trace = malloc((x->nev ? x->nev : 1) * sizeof(*r->trace));
-		if (r->trace)
+		if (r->trace && x->nev)
 			memcpy(r->trace, x->ev, x->nev * sizeof(*r->trace));
 		r->token = strdup(token);
 	}

@@ -34,7 +34,8 @@ struct strategy_ops {
 	void (*describe)(const struct strategy *s, char *buf, size_t n);
 	/* After begin() returned false: what was covered.  NULL if never exhausts. */
 	void (*exhausted)(const struct strategy *s, char *buf, size_t n);
-	/* A message if the strategy gave up on an execution (pick returned -1). */
+	/* A message if the strategy gave up on an execution (pick returned -1)
+	 * or found at end() that it cannot go on (e.g. dfs: nondeterminism). */
 	const char *(*error)(const struct strategy *s);
 	void (*destroy)(struct strategy *s);
 };

@@ -10,7 +10,13 @@
  *
  * Bounds (Musuvathi & Qadeer, PLDI 2007; Emmi, Qadeer & Rakamaric, POPL 2011):
  *   preemptions - switching away from a CPU that could have continued costs
- *                 one; switching at a block, an exit or a yield is free;
+ *                 one; switching at a block or an exit is free, while
+ *                 at a yield (or when a timed wait just began) only the
+ *                 default, the next CPU in round-robin order, is free and
+ *                 any other choice costs one, as under the delay bound -
+ *                 else a spin or polling loop could go round forever within
+ *                 any bound (staying on the spinner, or two spinners
+ *                 handing the CPU to each other);
  *   delays      - choosing the j-th CPU after the default, in round-robin
  *                 order, costs j.
  * Data choices (sim_choose) are explored in full and cost nothing under the
@@ -68,10 +74,10 @@ static uint32_t cost(const struct dfs_strategy *d, const struct sim_choice *ch, 
 {
 	if (d->kind == DFS_DELAYS)
 		return delay_cost(ch, alt);
-	if (ch->kind == SIM_CHOICE_DATA || ch->current < 0 || !ch->current_enabled || ch->yielded)
+	if (ch->kind == SIM_CHOICE_DATA || ch->current < 0 || !ch->current_enabled)
 		return 0;
-	if (ch->timed & (1ULL << ch->current))
-		return 0;	/* it just went to sleep */
+	if (ch->yielded || (ch->timed & (1ULL << ch->current)))
+		return alt != sim_choice_default(ch);	/* it offered the CPU (or slept) */
 	return alt != ch->current;
 }
 
@@ -166,7 +172,13 @@ static void dfs_end(struct strategy *s, const struct sim_exec *x)
 	d->executions++;
 	if (d->size > d->longest)
 		d->longest = d->size;
-	/* Decisions never reached (the run ended early, e.g. a finding) are dropped. */
+	/* A deterministic execution reaches every decision of the prefix it
+	 * replays (a finding can only come after the last one). */
+	if (d->pos < d->size && !d->err[0])
+		snprintf(d->err, sizeof(d->err),
+			 "nondeterminism: the execution ended after %zu decisions, before reaching"
+			 " decision %zu that it replays; executions must be deterministic",
+			 d->pos, d->size - 1);
 	d->size = d->pos;
 }
 

@@ -9,8 +9,10 @@
  * d ordering constraints is found with probability at least 1/(n k^(d-1))
  * per execution.  k is learnt: the largest number of decisions seen so far.
  *
- * A CPU that yields (cpu_relax, cond_resched) is passed over for that one
- * decision, so a high-priority spinner cannot starve the CPU it waits for.
+ * A CPU that yields (cpu_relax, cond_resched) drops below every other
+ * priority (below the change-point priorities too), so spinners cannot
+ * starve the CPU they wait for - not even two spinners handing the CPU to
+ * each other, which merely passing the yielder over would allow.
  * CPUs that would only wake by timeout come after all others.
  */
 #include <stdio.h>
@@ -32,6 +34,7 @@ struct pct_strategy {
 	uint64_t change[PCT_MAX_DEPTH];	/* change points, decision indices */
 	int prio[SIM_MAX_CPUS];
 	bool prio_set;
+	int lowest;			/* the priority the next yielding CPU gets */
 	uint64_t nsched;		/* scheduling decisions in this execution */
 };
 
@@ -41,6 +44,7 @@ static bool pct_begin(struct strategy *s)
 
 	p->rng = rng_stream(p->seed, p->exec++);
 	p->prio_set = false;
+	p->lowest = 0;
 	p->nsched = 0;
 	for (int j = 0; j < p->depth - 1; j++)
 		p->change[j] = rng_below(&p->rng, (uint32_t)(p->k ? p->k : 1));
@@ -92,8 +96,10 @@ static int pct_pick(struct strategy *s, const struct sim_choice *ch)
 		if (p->change[j] == p->nsched && ch->current >= 0)
 			p->prio[ch->current] = p->depth - 1 - j;
 	p->nsched++;
-	if (ch->yielded && ch->current >= 0 && (cand & ~(1ULL << ch->current)))
+	if (ch->yielded && ch->current >= 0 && (cand & ~(1ULL << ch->current))) {
 		cand &= ~(1ULL << ch->current);
+		p->prio[ch->current] = p->lowest--;
+	}
 	pref = cand & ~ch->timed;
 	return pct_best(p, pref ? pref : cand);
 }

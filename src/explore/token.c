@@ -4,6 +4,7 @@
 #include "explore/token.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +146,7 @@ int token_decode(const char *s, struct sched_token *t, char *err, size_t errlen)
 	size_t flen[6], nf = 0, nraw = 0, k = 0, at = 0;
 	uint8_t *raw = NULL;
 	const char *p = s;
-	char *end;
+	unsigned long long ndec;
 
 	memset(t, 0, sizeof(*t));
 	while (*s && isspace((unsigned char)*s))
@@ -174,12 +175,15 @@ int token_decode(const char *s, struct sched_token *t, char *err, size_t errlen)
 		FAIL("schedule token has a malformed program hash \"%.*s\"", (int)flen[2], f[2]);
 	if (parse_hex32(f[3], flen[3], &t->fingerprint))
 		FAIL("schedule token has a malformed fingerprint \"%.*s\"", (int)flen[3], f[3]);
-	t->ndec = (size_t)strtoull(f[4], &end, 10);
-	if (end != f[4] + flen[4] || !flen[4])
+	/* Digits only: strtoull() would also take a sign, spaces and overflow. */
+	errno = 0;
+	ndec = strtoull(f[4], NULL, 10);
+	if (!flen[4] || strspn(f[4], "0123456789") < flen[4] || errno == ERANGE ||
+	    ndec > SIZE_MAX / sizeof(*t->dec))
 		FAIL("schedule token has a malformed decision count \"%.*s\"", (int)flen[4], f[4]);
+	t->ndec = (size_t)ndec;
 	raw = malloc(flen[5] + 1);
-	t->dec = malloc((t->ndec ? t->ndec : 1) * sizeof(*t->dec));
-	if (!raw || !t->dec)
+	if (!raw)
 		FAIL("out of memory decoding the schedule token");
 	for (size_t i = 0; i < flen[5]; i += 4) {
 		uint32_t v = 0;
@@ -200,35 +204,43 @@ int token_decode(const char *s, struct sched_token *t, char *err, size_t errlen)
 		if (n > 3)
 			raw[nraw++] = (uint8_t)v;
 	}
-	while (at < nraw) {
-		uint64_t val = 0, rep = 0;
-		int shift;
+	/* Pass 0 checks the runs against the count, pass 1 stores them: memory is
+	 * only claimed for as many decisions as the data really holds. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (at = 0, k = 0; at < nraw;) {
+			uint64_t val = 0, rep = 0;
+			int shift;
 
-		for (shift = 0; at < nraw; shift += 7) {
-			if (shift > 56)
-				FAIL("schedule token data is corrupt");
-			val |= (uint64_t)(raw[at] & 0x7f) << shift;
-			if (!(raw[at++] & 0x80))
-				break;
-		}
-		if (at >= nraw && (raw[at - 1] & 0x80))
-			FAIL("schedule token data is truncated");
-		for (shift = 0;; shift += 7) {
-			if (at >= nraw)
+			for (shift = 0; at < nraw; shift += 7) {
+				if (shift > 56)
+					FAIL("schedule token data is corrupt");
+				val |= (uint64_t)(raw[at] & 0x7f) << shift;
+				if (!(raw[at++] & 0x80))
+					break;
+			}
+			if (at >= nraw && (raw[at - 1] & 0x80))
 				FAIL("schedule token data is truncated");
-			if (shift > 56)
-				FAIL("schedule token data is corrupt");
-			rep |= (uint64_t)(raw[at] & 0x7f) << shift;
-			if (!(raw[at++] & 0x80))
-				break;
+			for (shift = 0;; shift += 7) {
+				if (at >= nraw)
+					FAIL("schedule token data is truncated");
+				if (shift > 56)
+					FAIL("schedule token data is corrupt");
+				rep |= (uint64_t)(raw[at] & 0x7f) << shift;
+				if (!(raw[at++] & 0x80))
+					break;
+			}
+			if (val > 0xffff || k >= t->ndec || rep >= t->ndec - k)
+				FAIL("schedule token data does not match its decision count %zu",
+				     t->ndec);
+			for (uint64_t r = 0; pass && r <= rep; r++)
+				t->dec[k + r] = (uint16_t)val;
+			k += rep + 1;
 		}
-		if (val > 0xffff || k >= t->ndec || rep >= t->ndec - k)
-			FAIL("schedule token data does not match its decision count %zu", t->ndec);
-		for (uint64_t r = 0; r <= rep; r++)
-			t->dec[k++] = (uint16_t)val;
+		if (k != t->ndec)
+			FAIL("schedule token holds %zu decisions but says %zu", k, t->ndec);
+		if (!pass && !(t->dec = malloc((t->ndec ? t->ndec : 1) * sizeof(*t->dec))))
+			FAIL("out of memory decoding the schedule token");
 	}
-	if (k != t->ndec)
-		FAIL("schedule token holds %zu decisions but says %zu", k, t->ndec);
 	free(raw);
 	return 0;
 fail:

@@ -33,6 +33,10 @@ static inline bool sim_exploring(const struct sim_exec *x)
 	return x->be == &sim_explore_backend;
 }
 
+/* "CPU1", or "the sequential code" for the pseudo-CPU (id -1), for messages;
+ * a few rotating per-thread buffers, so one message may use several. */
+const char *sim_cpu_label(int id);
+
 /* "fn (file:line)" of a site, for messages. */
 const char *sim_site_str(const struct sim_site *s, char *buf, size_t n);
 

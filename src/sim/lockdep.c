@@ -200,9 +200,9 @@ report_inversion(struct sim_cpu *c, const struct sim_held *h, const struct lockd
 
 	reaches(ld, to, from, parent);
 	at = appendf(msg, sizeof(msg), at,
-		     "possible circular locking dependency: CPU%d takes %s in %s while holding %s"
+		     "possible circular locking dependency: %s takes %s in %s while holding %s"
 		     " (taken in %s); the reverse order was seen before:",
-		     c->id, m->name, sim_site_str(site, a, sizeof(a)), h->map->name,
+		     sim_cpu_label(c->id), m->name, sim_site_str(site, a, sizeof(a)), h->map->name,
 		     sim_site_str(h->site, b, sizeof(b)));
 	/* Walk the chain from the lock being taken back to the lock held. */
 	for (int n = from; parent[n] != -1; n = parent[n]) {
@@ -211,8 +211,8 @@ report_inversion(struct sim_cpu *c, const struct sim_held *h, const struct lockd
 		if (!e)
 			break;
 		at = appendf(msg, sizeof(msg), at,
-			     "\n  %s -> %s: CPU%d held %s (taken in %s) while taking %s in %s",
-			     node_name(e->from), node_name(e->to), e->cpu, e->held_name,
+			     "\n  %s -> %s: %s held %s (taken in %s) while taking %s in %s",
+			     node_name(e->from), node_name(e->to), sim_cpu_label(e->cpu), e->held_name,
 			     sim_site_str(e->held_site, a, sizeof(a)), e->new_name,
 			     sim_site_str(e->new_site, b, sizeof(b)));
 	}
@@ -246,9 +246,9 @@ void lockdep_check(struct sim_cpu *c, const struct lockdep_map *m, int subclass,
 
 		if (h->map == m || from == to) {
 			sim_set_findingf(c->x, c, SIM_FIND_LOCK_ORDER, "recursive-locking",
-					 "possible recursive locking: CPU%d takes %s (class %s) in %s"
+					 "possible recursive locking: %s takes %s (class %s) in %s"
 					 " while holding %s of the same class, taken in %s",
-					 c->id, m->name, lockdep_class_name(m),
+					 sim_cpu_label(c->id), m->name, lockdep_class_name(m),
 					 sim_site_str(site, a, sizeof(a)), h->map->name,
 					 sim_site_str(h->site, b, sizeof(b)));
 			sim_leave(c);
@@ -272,7 +272,8 @@ void lockdep_push(struct sim_cpu *c, const struct lockdep_map *m, int subclass, 
 		return;
 	if (c->nheld == SIM_MAX_HELD) {
 		sim_set_findingf(c->x, c, SIM_FIND_LOCK_MISUSE, "lock-depth",
-				 "CPU%d holds more than %d locks", c->id, SIM_MAX_HELD);
+				 "%s holds more than %d locks", sim_cpu_label(c->id),
+				 SIM_MAX_HELD);
 		sim_leave(c);
 	}
 	c->held[c->nheld++] = (struct sim_held){
@@ -299,8 +300,8 @@ void lockdep_release(struct sim_cpu *c, const struct lockdep_map *m, const struc
 		return;
 	}
 	sim_set_findingf(c->x, c, SIM_FIND_LOCK_MISUSE, "bad-unlock-balance",
-			 "bad unlock balance: %s(%s) in %s, but CPU%d does not hold it", site->api,
-			 m->name, sim_site_str(site, a, sizeof(a)), c->id);
+			 "bad unlock balance: %s(%s) in %s, but %s does not hold it", site->api,
+			 m->name, sim_site_str(site, a, sizeof(a)), sim_cpu_label(c->id));
 	sim_leave(c);
 }
 
@@ -315,6 +316,7 @@ const struct sim_held *lockdep_find_held(const struct sim_cpu *c, const struct l
 void lockdep_describe_holders(const struct sim_exec *x, const struct lockdep_map *m, char *buf,
 			      size_t n)
 {
+	const struct sim_held *seq;
 	size_t at = strlen(buf);
 	bool any = false;
 	char a[160];
@@ -326,6 +328,13 @@ void lockdep_describe_holders(const struct sim_exec *x, const struct lockdep_map
 			continue;
 		at = appendf(buf, n, at, "%s CPU%d (taken in %s)", any ? "," : "held by", i,
 			     sim_site_str(h->site, a, sizeof(a)));
+		any = true;
+	}
+	/* Set-up code may hold it too (and wait for it again, or leave it held). */
+	seq = lockdep_find_held(&x->seq, m);
+	if (seq) {
+		at = appendf(buf, n, at, "%s the sequential code (taken in %s)",
+			     any ? "," : "held by", sim_site_str(seq->site, a, sizeof(a)));
 		any = true;
 	}
 	if (!any)

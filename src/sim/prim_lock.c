@@ -62,16 +62,16 @@ void sim_might_sleep(const struct sim_site *site)
 			if (c->held[i].atomic)
 				h = &c->held[i];
 		sim_fail(SIM_FIND_LOCK_MISUSE, "sleep-in-atomic",
-			 "sleeping function called from invalid context: %s in %s while CPU%d"
+			 "sleeping function called from invalid context: %s in %s while %s"
 			 " holds spinlock %s (taken in %s)",
-			 site->api, sim_site_str(site, where, sizeof(where)), c->id,
+			 site->api, sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id),
 			 h ? h->map->name : "?", h ? sim_site_str(h->site, taken, sizeof(taken)) : "?");
 	}
 	if (c->rcu_nesting)
 		sim_fail(SIM_FIND_LOCK_MISUSE, "sleep-in-rcu",
 			 "sleeping function called from invalid context: %s in %s inside an RCU"
-			 " read-side critical section on CPU%d",
-			 site->api, sim_site_str(site, where, sizeof(where)), c->id);
+			 " read-side critical section on %s",
+			 site->api, sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id));
 }
 
 void sim_lock_init(struct lockdep_map *dep, struct lock_class *cls, const char *name)
@@ -389,8 +389,8 @@ void sim_lockdep_assert_held(const struct lockdep_map *dep, const struct sim_sit
 	if (!c || lockdep_find_held(c, dep))
 		return;
 	sim_fail(SIM_FIND_LOCK_MISUSE, "lockdep_assert_held",
-		 "lockdep_assert_held(%s) failed in %s: CPU%d does not hold it", dep->name,
-		 sim_site_str(site, where, sizeof(where)), c->id);
+		 "lockdep_assert_held(%s) failed in %s: %s does not hold it", dep->name,
+		 sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id));
 }
 
 void sim_lockdep_assert_not_held(const struct lockdep_map *dep, const struct sim_site *site)
@@ -401,6 +401,6 @@ void sim_lockdep_assert_not_held(const struct lockdep_map *dep, const struct sim
 	if (!c || !lockdep_find_held(c, dep))
 		return;
 	sim_fail(SIM_FIND_LOCK_MISUSE, "lockdep_assert_not_held",
-		 "lockdep_assert_not_held(%s) failed in %s: CPU%d holds it", dep->name,
-		 sim_site_str(site, where, sizeof(where)), c->id);
+		 "lockdep_assert_not_held(%s) failed in %s: %s holds it", dep->name,
+		 sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id));
 }

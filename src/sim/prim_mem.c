@@ -37,6 +37,19 @@ char sim_op_class(enum sim_op op)
 	return (unsigned)op < SIM_OP__COUNT ? op_classes[op] : '?';
 }
 
+const char *sim_cpu_label(int id)
+{
+	static _Thread_local char bufs[4][24];
+	static _Thread_local unsigned next;
+	char *b = bufs[next++ % 4];
+
+	if (id < 0)
+		snprintf(b, sizeof(bufs[0]), "the sequential code");
+	else
+		snprintf(b, sizeof(bufs[0]), "CPU%d", id);
+	return b;
+}
+
 const char *sim_site_str(const struct sim_site *s, char *buf, size_t n)
 {
 	const char *file;

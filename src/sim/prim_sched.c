@@ -155,8 +155,8 @@ void sim_rcu_read_unlock(const struct sim_site *site)
 		return;
 	if (c->rcu_nesting <= 0)
 		sim_fail(SIM_FIND_LOCK_MISUSE, "rcu-unbalanced",
-			 "rcu_read_unlock() in %s without rcu_read_lock() on CPU%d",
-			 sim_site_str(site, where, sizeof(where)), c->id);
+			 "rcu_read_unlock() in %s without rcu_read_lock() on %s",
+			 sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id));
 	if (__atomic_sub_fetch(&c->rcu_nesting, 1, __ATOMIC_SEQ_CST) == 0) {
 		__atomic_fetch_add(&c->rcu_gen, 1, __ATOMIC_SEQ_CST);
 		sim_wake_obj(c, &c->x->rcu_wq);
@@ -211,9 +211,9 @@ void sim_retry_site(const struct sim_site *site)
 	}
 	if (++c->retry[i].count > c->x->cfg.retry_bound)
 		sim_fail(SIM_FIND_LIVELOCK, "livelock",
-			 "retry loop \"%s\" in %s ran %u times on CPU%d without getting through",
+			 "retry loop \"%s\" in %s ran %u times on %s without getting through",
 			 site->expr, sim_site_str(site, where, sizeof(where)), c->retry[i].count,
-			 c->id);
+			 sim_cpu_label(c->id));
 }
 
 static uint64_t splitmix(uint64_t *s)

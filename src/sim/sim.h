@@ -227,12 +227,17 @@ int64_t sim_rmw(volatile void *p, size_t size, enum sim_op op, enum sim_arith ar
 #define atomic_long_sub(i, v) ((void)SIM_ARMW(v, ATOMIC_ADD, ADD, -(i), 0, "atomic_long_sub"))
 #define atomic_long_inc(v) ((void)SIM_ARMW(v, ATOMIC_ADD, ADD, 1, 0, "atomic_long_inc"))
 #define atomic_long_dec(v) ((void)SIM_ARMW(v, ATOMIC_ADD, ADD, -1, 0, "atomic_long_dec"))
+/* The new value is computed unsigned: atomics wrap, and a signed overflow
+ * at LONG_MAX/LONG_MIN would be undefined behaviour. */
 #define atomic_long_add_return(i, v)                                           \
-	((long)(SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, (i), 0, "atomic_long_add_return") + (i)))
+	((long)((uint64_t)SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, (i), 0,          \
+				   "atomic_long_add_return") + (uint64_t)(i)))
 #define atomic_long_inc_return(v)                                              \
-	((long)(SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, 1, 0, "atomic_long_inc_return") + 1))
+	((long)((uint64_t)SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, 1, 0,            \
+				   "atomic_long_inc_return") + 1))
 #define atomic_long_dec_return(v)                                              \
-	((long)(SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, -1, 0, "atomic_long_dec_return") - 1))
+	((long)((uint64_t)SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, -1, 0,           \
+				   "atomic_long_dec_return") - 1))
 #define atomic_long_dec_and_test(v)                                            \
 	(SIM_ARMW(v, ATOMIC_ADD_RETURN, ADD, -1, 0, "atomic_long_dec_and_test") == 1)
 #define atomic_long_add_unless(v, a, u)                                        \
