@@ -268,18 +268,7 @@ static void assert_same_result(const struct explore_result *a, const struct expl
 	assert_int_equal(a->finding.kind, b->finding.kind);
 	assert_string_equal(a->finding.id, b->finding.id);
 	assert_string_equal(a->finding.msg, b->finding.msg);
-	assert_int_equal(a->ntrace, b->ntrace);
-	for (size_t i = 0; i < a->ntrace; i++) {
-		const struct sim_event *x = &a->trace[i], *y = &b->trace[i];
-
-		assert_ptr_equal(x->site, y->site);
-		assert_int_equal(x->val, y->val);
-		assert_int_equal(x->val2, y->val2);
-		assert_int_equal(x->obj, y->obj);
-		assert_int_equal(x->op, y->op);
-		assert_int_equal(x->cpu, y->cpu);
-		assert_int_equal(x->depth, y->depth);
-	}
+	test_assert_same_trace(a, b);
 }
 
 /* The same options twice give the same executions, the same token, the same trace. */

@@ -1864,17 +1864,7 @@ static void assert_same_trace(const struct explore_result *a, const struct explo
 	assert_int_equal(a->failing_execution, b->failing_execution);
 	assert_string_equal(a->token, b->token);
 	assert_string_equal(a->finding.msg, b->finding.msg);
-	assert_int_equal(a->ntrace, b->ntrace);
-	for (size_t i = 0; i < a->ntrace; i++) {
-		const struct sim_event *e = &a->trace[i], *f = &b->trace[i];
-
-		assert_int_equal(e->op, f->op);
-		assert_int_equal(e->cpu, f->cpu);
-		assert_int_equal(e->val, f->val);
-		assert_int_equal(e->val2, f->val2);
-		assert_int_equal(e->obj, f->obj);
-		assert_ptr_equal(e->site, f->site);
-	}
+	test_assert_same_trace(a, b);
 }
 
 static void check_determinism(enum explore_kind kind, int depth)

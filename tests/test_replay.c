@@ -65,24 +65,6 @@ static void find(const struct classic_entry *e, const struct finder *f, struct e
 	assert_non_null(r->trace);
 }
 
-static void assert_same_trace(const struct explore_result *a, const struct explore_result *b)
-{
-	assert_int_equal(a->ntrace, b->ntrace);
-	assert_int_equal(a->ncpus, b->ncpus);
-	for (size_t i = 0; i < a->ntrace; i++) {
-		const struct sim_event *x = &a->trace[i], *y = &b->trace[i];
-
-		if (x->site != y->site || x->val != y->val || x->val2 != y->val2 ||
-		    x->obj != y->obj || x->op != y->op || x->cpu != y->cpu || x->depth != y->depth)
-			fail_msg("event %zu differs: CPU%d %s %s val %llu/%llu vs CPU%d %s %s"
-				 " val %llu/%llu", i, x->cpu, sim_op_name(x->op),
-				 x->site ? x->site->func : "?", (unsigned long long)x->val,
-				 (unsigned long long)x->val2, y->cpu, sim_op_name(y->op),
-				 y->site ? y->site->func : "?", (unsigned long long)y->val,
-				 (unsigned long long)y->val2);
-	}
-}
-
 static void assert_same_failure(const struct explore_result *a, const struct explore_result *b)
 {
 	assert_true(a->found);
@@ -94,7 +76,7 @@ static void assert_same_failure(const struct explore_result *a, const struct exp
 	assert_int_equal(a->finding.step, b->finding.step);
 	assert_int_equal(a->finding.event, b->finding.event);
 	assert_string_equal(a->token, b->token);
-	assert_same_trace(a, b);
+	test_assert_same_trace(a, b);
 }
 
 /* Replay @token on @p and expect it to run as recorded. */

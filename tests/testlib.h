@@ -45,4 +45,23 @@ static inline int test_explore(const struct sim_program *p, enum explore_kind ki
 	return explore_run(p, &o, r);
 }
 
+/* Two results carry the same trace, event by event (every field). */
+static inline void test_assert_same_trace(const struct explore_result *a, const struct explore_result *b)
+{
+	assert_int_equal(a->ntrace, b->ntrace);
+	assert_int_equal(a->ncpus, b->ncpus);
+	for (size_t i = 0; i < a->ntrace; i++) {
+		const struct sim_event *x = &a->trace[i], *y = &b->trace[i];
+
+		if (x->site != y->site || x->val != y->val || x->val2 != y->val2 ||
+		    x->obj != y->obj || x->op != y->op || x->cpu != y->cpu || x->depth != y->depth)
+			fail_msg("event %zu differs: CPU%d %s %s val %llu/%llu vs CPU%d %s %s"
+				 " val %llu/%llu", i, x->cpu, sim_op_name(x->op),
+				 x->site ? x->site->func : "?", (unsigned long long)x->val,
+				 (unsigned long long)x->val2, y->cpu, sim_op_name(y->op),
+				 y->site ? y->site->func : "?", (unsigned long long)y->val,
+				 (unsigned long long)y->val2);
+	}
+}
+
 #endif
