@@ -283,7 +283,7 @@ static void cpu_main(void *arg)
 	if (c->nheld) {
 		sim_set_findingf(x, c, SIM_FIND_LOCK_MISUSE, "lock-held-at-exit",
 				 "CPU%d finished while holding %s (taken in %s)", c->id,
-				 c->held[c->nheld - 1].map->name,
+				 c->held[c->nheld - 1].map.name,
 				 sim_site_str(c->held[c->nheld - 1].site, where, sizeof(where)));
 		to_main(x, c);
 	}

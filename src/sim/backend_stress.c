@@ -160,7 +160,7 @@ static void *stress_thread(void *arg)
 		if (c->nheld)
 			sim_set_findingf(x, c, SIM_FIND_LOCK_MISUSE, "lock-held-at-exit",
 					 "CPU%d finished while holding %s", c->id,
-					 c->held[c->nheld - 1].map->name);
+					 c->held[c->nheld - 1].map.name);
 	}
 	c->abort_jb = NULL;
 	sim_cur_cpu = NULL;

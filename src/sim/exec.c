@@ -95,6 +95,7 @@ void sim_exec_reset(struct sim_exec *x, const struct sim_backend *be)
 {
 	x->be = be;
 	x->state = NULL;
+	x->world = NULL;
 	x->steps = 0;
 	x->jiffies = 0;
 	x->next_obj_id = 0;

@@ -39,15 +39,19 @@ struct lock_class {
 	int idx;		/* registration number + 1; 0 = not yet registered */
 };
 
-/* Embedded in every lock object. */
+/*
+ * Embedded in every lock object, or built on the fly for locks that live in
+ * a bit of a bigger word (the folio lock): lockdep identifies a lock by @key.
+ */
 struct lockdep_map {
 	struct lock_class *cls;
 	const char *name;	/* the init expression, e.g. "&mm->page_table_lock" */
 	uint32_t id;		/* deterministic object number, in init order */
+	const void *key;	/* identity: the map itself, or the object the lock is in */
 };
 
 struct sim_held {
-	const struct lockdep_map *map;
+	struct lockdep_map map;	/* a copy: the held lock's identity and names */
 	const struct sim_site *site;
 	uint8_t subclass;
 	uint8_t read;		/* shared acquisition (down_read) */
@@ -215,6 +219,7 @@ enum sim_outcome {
 struct sim_exec {
 	const struct sim_program *prog;
 	void *state;
+	void *world;		/* the model kernel this execution runs (mm/), if any */
 	struct sim_config cfg;
 	const struct sim_backend *be;
 	int ncpus;

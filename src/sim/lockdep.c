@@ -165,7 +165,7 @@ static void add_edge(struct lockdep_state *ld, int a, int b, const struct sim_cp
 	}
 	ld->edges[ld->nedges++] = (struct ld_edge){
 		.from = a, .to = b, .cpu = c->id, .held_site = h->site, .new_site = site,
-		.held_name = h->map->name, .new_name = m->name,
+		.held_name = h->map.name, .new_name = m->name,
 	};
 }
 
@@ -202,7 +202,7 @@ report_inversion(struct sim_cpu *c, const struct sim_held *h, const struct lockd
 	at = appendf(msg, sizeof(msg), at,
 		     "possible circular locking dependency: %s takes %s in %s while holding %s"
 		     " (taken in %s); the reverse order was seen before:",
-		     sim_cpu_label(c->id), m->name, sim_site_str(site, a, sizeof(a)), h->map->name,
+		     sim_cpu_label(c->id), m->name, sim_site_str(site, a, sizeof(a)), h->map.name,
 		     sim_site_str(h->site, b, sizeof(b)));
 	/* Walk the chain from the lock being taken back to the lock held. */
 	for (int n = from; parent[n] != -1; n = parent[n]) {
@@ -242,14 +242,14 @@ void lockdep_check(struct sim_cpu *c, const struct lockdep_map *m, int subclass,
 	to = node_of(m, subclass);
 	for (int i = 0; i < c->nheld; i++) {
 		const struct sim_held *h = &c->held[i];
-		int from = node_of(h->map, h->subclass);
+		int from = node_of(&h->map, h->subclass);
 
-		if (h->map == m || from == to) {
+		if (h->map.key == m->key || from == to) {
 			sim_set_findingf(c->x, c, SIM_FIND_LOCK_ORDER, "recursive-locking",
 					 "possible recursive locking: %s takes %s (class %s) in %s"
 					 " while holding %s of the same class, taken in %s",
 					 sim_cpu_label(c->id), m->name, lockdep_class_name(m),
-					 sim_site_str(site, a, sizeof(a)), h->map->name,
+					 sim_site_str(site, a, sizeof(a)), h->map.name,
 					 sim_site_str(h->site, b, sizeof(b)));
 			sim_leave(c);
 		}
@@ -277,7 +277,7 @@ void lockdep_push(struct sim_cpu *c, const struct lockdep_map *m, int subclass, 
 		sim_leave(c);
 	}
 	c->held[c->nheld++] = (struct sim_held){
-		.map = m, .site = site, .subclass = (uint8_t)subclass, .read = read,
+		.map = *m, .site = site, .subclass = (uint8_t)subclass, .read = read,
 		.trylock = trylock, .atomic = atomic,
 	};
 	if (atomic)
@@ -291,7 +291,7 @@ void lockdep_release(struct sim_cpu *c, const struct lockdep_map *m, const struc
 	if (!c)
 		return;
 	for (int i = c->nheld - 1; i >= 0; i--) {
-		if (c->held[i].map != m)
+		if (c->held[i].map.key != m->key)
 			continue;
 		if (c->held[i].atomic)
 			c->atomic_depth--;
@@ -308,7 +308,7 @@ void lockdep_release(struct sim_cpu *c, const struct lockdep_map *m, const struc
 const struct sim_held *lockdep_find_held(const struct sim_cpu *c, const struct lockdep_map *m)
 {
 	for (int i = c->nheld - 1; i >= 0; i--)
-		if (c->held[i].map == m)
+		if (c->held[i].map.key == m->key)
 			return &c->held[i];
 	return NULL;
 }

@@ -65,7 +65,7 @@ void sim_might_sleep(const struct sim_site *site)
 			 "sleeping function called from invalid context: %s in %s while %s"
 			 " holds spinlock %s (taken in %s)",
 			 site->api, sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id),
-			 h ? h->map->name : "?", h ? sim_site_str(h->site, taken, sizeof(taken)) : "?");
+			 h ? h->map.name : "?", h ? sim_site_str(h->site, taken, sizeof(taken)) : "?");
 	}
 	if (c->rcu_nesting)
 		sim_fail(SIM_FIND_LOCK_MISUSE, "sleep-in-rcu",
@@ -81,6 +81,7 @@ void sim_lock_init(struct lockdep_map *dep, struct lock_class *cls, const char *
 	dep->cls = cls;
 	dep->name = name;
 	dep->id = x ? ++x->next_obj_id : 0;
+	dep->key = dep;
 }
 
 static void set_owner(int *owner, struct sim_cpu *c)
