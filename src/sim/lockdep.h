@@ -23,7 +23,9 @@
 #include "sim/exec.h"
 
 #define LOCKDEP_SUBCLASSES 4
+#ifndef SINGLE_DEPTH_NESTING
 #define SINGLE_DEPTH_NESTING 1
+#endif
 
 struct lockdep_state *lockdep_new(void);
 void lockdep_free(struct lockdep_state *ld);

@@ -333,10 +333,15 @@ void sim_up_read(struct rw_semaphore *s, const struct sim_site *site)
 
 void sim_down_write(struct rw_semaphore *s, const struct sim_site *site)
 {
+	sim_down_write_nested(s, 0, site);
+}
+
+void sim_down_write_nested(struct rw_semaphore *s, int subclass, const struct sim_site *site)
+{
 	struct sim_cpu *c = sim_enter(site);
 
 	sim_might_sleep(site);
-	lockdep_check(c, &s->dep, 0, false, site);
+	lockdep_check(c, &s->dep, subclass, false, site);
 	if (!try_write(s)) {
 		__atomic_fetch_add(&s->writers_waiting, 1, __ATOMIC_ACQ_REL);
 		while (!try_write(s))
@@ -345,7 +350,7 @@ void sim_down_write(struct rw_semaphore *s, const struct sim_site *site)
 		/* Readers that queued behind us may go once we are done. */
 	}
 	set_owner(&s->owner, c);
-	lockdep_push(c, &s->dep, 0, false, false, false, site);
+	lockdep_push(c, &s->dep, subclass, false, false, false, site);
 	sim_record(c, SIM_OP_DOWN_WRITE, site, s->dep.id, 0, 0);
 }
 

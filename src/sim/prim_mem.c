@@ -228,6 +228,16 @@ done:
 	return sign_extend(old, size);
 }
 
+bool sim_test_bit(int nr, const volatile unsigned long *addr, const struct sim_site *site)
+{
+	struct sim_cpu *c = sim_enter(site);
+	uint64_t w = load_n(addr + nr / 64, sizeof(unsigned long));
+	bool bit = (w >> (nr % 64)) & 1;
+
+	sim_record(c, SIM_OP_TEST_BIT, site, 0, bit, w);
+	return bit;
+}
+
 void sim_barrier(enum sim_op op, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);

@@ -66,6 +66,28 @@ void sim_fn_leave(struct sim_fn_scope *s);
 	struct sim_fn_scope __mmt_fn __attribute__((cleanup(sim_fn_leave), unused)) = \
 		sim_fn_enter(SIM_SITE("enter", NULL))
 
+/*
+ * A host lock for the model's own bookkeeping that the kernel does not race
+ * on in any way the model studies (allocator free lists, id counters, the
+ * data oracle).  It is not a scheduling point and records nothing: in
+ * explore mode it is never contended; in stress mode it keeps real threads
+ * correct.  Never hold it across a primitive.
+ */
+struct sim_hostlock {
+	int v;
+};
+
+static inline void sim_hostlock_lock(struct sim_hostlock *l)
+{
+	while (__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static inline void sim_hostlock_unlock(struct sim_hostlock *l)
+{
+	__atomic_store_n(&l->v, 0, __ATOMIC_RELEASE);
+}
+
 /* ---- plain shared memory: READ_ONCE and friends -------------------- */
 
 void sim_load(const volatile void *p, void *out, size_t size, enum sim_op op,
@@ -280,7 +302,16 @@ int64_t sim_rmw(volatile void *p, size_t size, enum sim_op op, enum sim_arith ar
 		(__mmt_w & SIM_BITMASK(nr)) != 0;                              \
 	})
 
+/* test_bit() with the site given by the caller (for kernel helpers such as
+ * folio_test_swapcache()); the event records the bit as its value. */
+bool sim_test_bit(int nr, const volatile unsigned long *addr, const struct sim_site *site);
+
 /* ---- spinlocks ------------------------------------------------------ */
+
+/* The subclass of the second of two locks of one class (lockdep). */
+#ifndef SINGLE_DEPTH_NESTING
+#define SINGLE_DEPTH_NESTING 1
+#endif
 
 typedef struct spinlock {
 	int locked;
@@ -342,6 +373,8 @@ bool sim_bit_trylock(unsigned long *word, int nr, const struct lockdep_map *dep,
 		     const struct sim_site *site);
 void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 		    const struct sim_site *site);
+/* Sleep until bit @nr of *@word is clear, without taking it (folio_wait_locked). */
+void sim_bit_wait(unsigned long *word, int nr, const struct sim_site *site);
 
 /* ---- read-write semaphores ---------------------------------------------- */
 
@@ -358,12 +391,14 @@ void sim_down_read(struct rw_semaphore *s, const struct sim_site *site);
 bool sim_down_read_trylock(struct rw_semaphore *s, const struct sim_site *site);
 void sim_up_read(struct rw_semaphore *s, const struct sim_site *site);
 void sim_down_write(struct rw_semaphore *s, const struct sim_site *site);
+void sim_down_write_nested(struct rw_semaphore *s, int subclass, const struct sim_site *site);
 bool sim_down_write_trylock(struct rw_semaphore *s, const struct sim_site *site);
 void sim_up_write(struct rw_semaphore *s, const struct sim_site *site);
 #define down_read(s) sim_down_read((s), SIM_SITE("down_read", #s))
 #define down_read_trylock(s) sim_down_read_trylock((s), SIM_SITE("down_read_trylock", #s))
 #define up_read(s) sim_up_read((s), SIM_SITE("up_read", #s))
 #define down_write(s) sim_down_write((s), SIM_SITE("down_write", #s))
+#define down_write_nested(s, sub) sim_down_write_nested((s), (sub), SIM_SITE("down_write_nested", #s))
 #define down_write_trylock(s) sim_down_write_trylock((s), SIM_SITE("down_write_trylock", #s))
 #define up_write(s) sim_up_write((s), SIM_SITE("up_write", #s))
 

@@ -92,7 +92,9 @@ struct sim_site {
 	X(CHOOSE, "choose", 'R')                                              \
 	X(FN_ENTER, "enter", 'B')                                             \
 	X(CPU_EXIT, "<done>", 'B')                                            \
-	X(NOTE, "note", 'N')
+	X(NOTE, "note", 'N')                                                  \
+	X(USER_READ, "user_read", 'R')                                        \
+	X(USER_WRITE, "user_write", 'W')
 
 enum sim_op {
 #define SIM_OP_ENUM(e, s, c) SIM_OP_##e,

@@ -1,0 +1,48 @@
+/*
+ * oracle.h - the data-integrity oracle (invariant INV-1): a shadow of what
+ * user space wrote, checked on every read and at the end of an execution.
+ *
+ * A logical word is (address space, address) for private memory and
+ * (object, offset) for shared or file memory, so a fork's shared pages stay
+ * shared in the shadow and its private pages are copied.  A word never
+ * written reads as 0.  A write to a parent during its fork may or may not
+ * reach the child (the fork may already have copied that page): the child's
+ * shadow then accepts either value.
+ *
+ * Concurrency: every call happens inside the single atomic step of a user
+ * access (or under the mmap_lock for fork/munmap); a host lock keeps stress
+ * mode consistent.
+ */
+#ifndef MMT_CHECK_ORACLE_H
+#define MMT_CHECK_ORACLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct oracle;
+struct mm_struct;
+struct vm_area_struct;
+
+struct oracle *oracle_new(void);
+void oracle_free(struct oracle *o);
+
+void oracle_store(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
+		  uint64_t val);
+/* True if @got is an acceptable value for the word; false (with @want set
+ * to the expected value) otherwise. */
+bool oracle_load_ok(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
+		    uint64_t got, uint64_t *want);
+void oracle_fork_begin(struct oracle *o, const struct mm_struct *parent,
+		       const struct mm_struct *child);
+void oracle_fork_end(struct oracle *o, const struct mm_struct *parent);
+/* Private words of [start, end) in @mm read as zero from now on. */
+void oracle_discard(struct oracle *o, const struct mm_struct *mm, unsigned long start,
+		    unsigned long end);
+
+/* Visit every private word of @mm the oracle knows (end-of-execution check). */
+void oracle_for_each(struct oracle *o, const struct mm_struct *mm,
+		     void (*fn)(unsigned long addr, uint64_t val, uint64_t alt, bool has_alt,
+				void *arg),
+		     void *arg);
+
+#endif

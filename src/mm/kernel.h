@@ -1,0 +1,84 @@
+/*
+ * kernel.h - one instance of the model kernel: its physical memory, its
+ * settings (THP sizes, fix toggles), its objects and their ids.
+ *
+ * An execution owns one instance (sim_exec.world), created by the program's
+ * create() and destroyed by its destroy(); model code reaches it with mmk().
+ * Nothing survives from one execution to the next, so every execution starts
+ * from the same state.
+ */
+#ifndef MMT_MM_KERNEL_H
+#define MMT_MM_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/mm_types.h"
+
+#define MAX_ORDER 10		/* orders 0..9: up to a PMD-size folio */
+#define MAX_MMS 16
+
+/* The model's settings, the part of sysfs and the boot command line it has. */
+struct mm_config {
+	unsigned long nr_pages;		/* physical memory, in 4 KiB pages */
+	/* THP: per order, enabled always / only with MADV_HUGEPAGE / inherit the
+	 * PMD setting (the hugepages-<size>kB/enabled files); bit n = order n. */
+	unsigned long thp_always;
+	unsigned long thp_madvise;
+	bool thp_use_zero_page;		/* transparent_hugepage/use_zero_page */
+};
+
+void mm_config_default(struct mm_config *c);
+
+struct arena_chunk;
+struct oracle;
+
+struct mm_kernel {
+	struct sim_exec *x;
+	struct mm_config cfg;
+
+	/* physical memory (page_alloc.c) */
+	unsigned long nr_pages;
+	struct page *mem_map;		/* nr_pages entries; pfn 0 is never used */
+	uint8_t *phys;			/* the contents, nr_pages * PAGE_SIZE */
+	struct sim_hostlock zone_lock;
+	uint32_t free_head[MAX_ORDER];	/* buddy free lists: head pfns, 0 = empty */
+	unsigned long nr_free;
+	unsigned long zero_pfn;		/* the shared zero page */
+	unsigned long huge_zero_pfn;	/* the huge zero folio (PMD order) */
+
+	/* objects (slab.c) */
+	struct arena_chunk *arena;
+	struct sim_hostlock id_lock;
+	int next_id;
+	struct ptdesc **ptables;	/* PTE tables by id */
+	unsigned nr_ptables, cap_ptables;
+	struct mm_struct *mms[MAX_MMS];
+	int nr_mms;
+
+	/* counters for reports and leak checks */
+	unsigned long nr_anon_folios;
+
+	/* the data-integrity shadow (check/oracle.h) */
+	struct oracle *oracle;
+};
+
+/* The model kernel of the running execution. */
+static inline struct mm_kernel *mmk(void)
+{
+	return (struct mm_kernel *)sim_current_exec()->world;
+}
+
+/* Create and destroy an instance; @x->world is set to it. */
+struct mm_kernel *mm_kernel_create(struct sim_exec *x, const struct mm_config *cfg);
+void mm_kernel_destroy(struct mm_kernel *k);
+
+/* kmalloc/kfree stand-ins: objects live until the instance is destroyed;
+ * kfree() poisons them so a later use shows.  Never fail. */
+void *kzalloc(size_t size);
+void *kzalloc_aligned(size_t size, size_t align);
+void kfree(void *p, size_t size);
+int mm_new_id(struct mm_kernel *k);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * uaccess.c - what a user-space load or store does: the MMU's translation,
+ * and on failure the page-fault handler (arch/x86/mm/fault.c:
+ * do_user_addr_fault), then the access again.
+ *
+ * The translation and the access are one atomic step, as if the TLB were
+ * always exact: a PTE cleared by another CPU is never used afterwards (the
+ * kernel gets the same by flushing the TLB before it frees or reuses the
+ * page).  The step sets the accessed and dirty bits the way the hardware
+ * does, at any moment, without the PTL.
+ *
+ * The fault handler tries the per-VMA lock first (lock_vma_under_rcu) and
+ * falls back to the mmap_lock; VM_FAULT_RETRY repeats under the mmap_lock.
+ * Leaves out: stack expansion, signals, kernel-mode faults, pkeys.
+ */
+#include "check/oracle.h"
+#include "mm/api.h"
+#include "mm/internal.h"
+
+/* The MMU: translate @addr for a read or write.  On success returns the
+ * host address of the word; else NULL (the access faults). */
+static uint64_t *mmu_translate(struct mm_struct *mm, unsigned long addr, bool write)
+{
+	pmd_t *pmdp = mm_find_pmd(mm, addr);
+	uint64_t v, *slot, bits = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+	unsigned long pfn;
+
+	if (!pmdp)
+		return NULL;
+	v = __atomic_load_n(&pmdp->pmd, __ATOMIC_SEQ_CST);
+	if ((v & (_PAGE_PRESENT | _PAGE_PSE)) == (_PAGE_PRESENT | _PAGE_PSE)) {
+		slot = &pmdp->pmd;
+		pfn = pmd_pfn(__pmd(v)) + pte_index(addr);
+	} else if (pmd_is_table(__pmd(v))) {
+		pte_t *pte = &pmd_ptdesc(__pmd(v))->ptes[pte_index(addr)];
+
+		slot = &pte->pte;
+		v = __atomic_load_n(slot, __ATOMIC_SEQ_CST);
+		if (!(v & _PAGE_PRESENT))
+			return NULL;
+		pfn = pte_pfn(__pte(v));
+	} else {
+		return NULL;
+	}
+	if (write && !(v & _PAGE_RW))
+		return NULL;
+	while ((v & bits) != bits && !__atomic_compare_exchange_n(slot, &v, v | bits, false,
+								  __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+	if (__page_test_flag(pfn_to_page(pfn), PG_poisoned))
+		sim_fail(SIM_FIND_BUG, "use-after-free",
+			 "user %s of %#lx in mm %d reaches pfn %lu, which is free: a PTE maps a"
+			 " freed page", write ? "write" : "read", addr, mm->id, pfn);
+	return (uint64_t *)(mmk()->phys + pfn * PAGE_SIZE + (addr & (PAGE_SIZE - 1)));
+}
+
+/* access_error(): the VMA does not allow this access at all (SIGSEGV). */
+static bool access_error(bool write, const struct vm_area_struct *vma)
+{
+	if (write)
+		return !(vma->vm_flags & VM_WRITE);
+	return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+}
+
+static vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long addr, bool write)
+{
+	unsigned int flags = FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | (write ? FAULT_FLAG_WRITE : 0);
+	struct vm_area_struct *vma = lock_vma_under_rcu(mm, addr);
+	vm_fault_t fault;
+
+	SIM_FN();
+	if (vma) {
+		if (access_error(write, vma)) {
+			vma_end_read(vma);
+			return VM_FAULT_SIGSEGV;
+		}
+		fault = handle_mm_fault(vma, addr, flags | FAULT_FLAG_VMA_LOCK);
+		if (!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+			vma_end_read(vma);
+		if (!(fault & VM_FAULT_RETRY))
+			return fault;
+	}
+	for (;;) {
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr);
+		if (!vma || access_error(write, vma)) {
+			mmap_read_unlock(mm);
+			return VM_FAULT_SIGSEGV;
+		}
+		fault = handle_mm_fault(vma, addr, flags);
+		if (!(fault & VM_FAULT_RETRY))
+			break;
+		flags |= FAULT_FLAG_TRIED;
+		sim_retry("do_user_addr_fault: VM_FAULT_RETRY");
+	}
+	mmap_read_unlock(mm);
+	return fault;
+}
+
+static int user_access(struct mm_struct *mm, unsigned long addr, bool write, uint64_t *val)
+{
+	const struct sim_site *site = write ? SIM_SITE("user_write", "addr")
+					    : SIM_SITE("user_read", "addr");
+
+	if (addr & 7)
+		return -EINVAL;
+	if (addr >= TASK_SIZE)
+		return -EFAULT;
+	for (;;) {
+		struct sim_cpu *c = sim_enter(site);
+		uint64_t *word = mmu_translate(mm, addr, write), want;
+		struct vm_area_struct *vma;
+		vm_fault_t fault;
+
+		if (word) {
+			/* Still the same atomic step: the shadow follows the access. */
+			vma = vma_lookup(mm, addr);
+			if (write) {
+				*word = *val;
+				if (vma)
+					oracle_store(mmk()->oracle, vma, addr, *val);
+			} else {
+				*val = *word;
+				/* No VMA: munmap is tearing this down; the data is going. */
+				if (vma && !oracle_load_ok(mmk()->oracle, vma, addr, *val, &want))
+					sim_fail(SIM_FIND_INVARIANT, "INV-1",
+						 "data integrity: mm %d read %#llx at %#lx, but the"
+						 " last value written there is %#llx",
+						 mm->id, (unsigned long long)*val, addr,
+						 (unsigned long long)want);
+			}
+			sim_record(c, write ? SIM_OP_USER_WRITE : SIM_OP_USER_READ, site, 0, *val, addr);
+			return 0;
+		}
+		fault = do_user_addr_fault(mm, addr, write);
+		if (fault & VM_FAULT_ERROR)
+			return -EFAULT;
+		sim_retry("user access: fault and retry");
+	}
+}
+
+int mmt_read(struct mm_struct *mm, unsigned long addr, uint64_t *val)
+{
+	return user_access(mm, addr, false, val);
+}
+
+int mmt_write(struct mm_struct *mm, unsigned long addr, uint64_t val)
+{
+	return user_access(mm, addr, true, &val);
+}
