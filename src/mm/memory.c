@@ -280,7 +280,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old_folio)
 		set_pte_at(mm, vmf->address, vmf->pte, entry);
 		if (old_folio)
 			folio_remove_rmap_pte(old_folio, vmf->page, vma);
-		new_folio = NULL;
+		/* The replaced PTE's reference on the old folio goes too. */
+		new_folio = old_folio;
 	}
 	if (vmf->pte)
 		pte_unmap_unlock(vmf->pte, vmf->ptl);

@@ -67,7 +67,7 @@ typedef struct { unsigned long val; } swp_entry_t;
 #define _PAGE_PFN_MASK (((1ULL << 40) - 1) << PAGE_SHIFT)
 /* A huge PMD being split (pmdp_invalidate): not accessible, but still a
  * huge PMD to everyone who looks (x86 keeps PSE and sets PROTNONE). */
-#define _PAGE_PROTNONE (1ULL << 62)
+#define _PAGE_PROTNONE (1ULL << 63)	/* above the swap type field (bits 58-62) */
 
 /* Swap-type (non-present) entries. */
 #define _PAGE_SWP_EXCLUSIVE (1ULL << 1)

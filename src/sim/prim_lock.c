@@ -266,6 +266,17 @@ void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 	sim_record(c, SIM_OP_BIT_UNLOCK, site, dep->id, 0, 0);
 }
 
+void sim_bit_wait(unsigned long *word, int nr, const struct sim_site *site)
+{
+	struct sim_cpu *c = sim_enter(site);
+	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
+
+	sim_might_sleep(site);
+	while (__atomic_load_n(word + nr / BITS_PER_LONG, __ATOMIC_ACQUIRE) & mask)
+		sim_block_on(c, word, NULL, site, SIM_OP_BIT_LOCK, 0);
+	sim_record(c, SIM_OP_BIT_LOCK, site, 0, 0, 0);
+}
+
 /* ---- read-write semaphores -------------------------------------------- */
 
 void sim_rwsem_init(struct rw_semaphore *s, struct lock_class *cls, const char *name)
