@@ -45,6 +45,7 @@ struct mm_kernel {
 	struct sim_hostlock zone_lock;
 	uint32_t free_head[MAX_ORDER];	/* buddy free lists: head pfns, 0 = empty */
 	unsigned long nr_free;
+	unsigned long nr_free_initial;	/* after boot: what a leak-free teardown returns to */
 	unsigned long zero_pfn;		/* the shared zero page */
 	unsigned long huge_zero_pfn;	/* the huge zero folio (PMD order) */
 
@@ -56,6 +57,8 @@ struct mm_kernel {
 	unsigned nr_ptables, cap_ptables;
 	struct mm_struct *mms[MAX_MMS];
 	int nr_mms;
+	struct address_space **mappings;	/* every shared/file object, for checkers */
+	int nr_mappings, cap_mappings;
 
 	/* counters for reports and leak checks */
 	unsigned long nr_anon_folios;

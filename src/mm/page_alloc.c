@@ -108,6 +108,7 @@ void mm_page_alloc_init(struct mm_kernel *k)
 	}
 	for (unsigned long pfn = HPAGE_PMD_NR; pfn > 2; pfn--)
 		free_block(k, pfn - 1, 0);
+	k->nr_free_initial = k->nr_free;
 }
 
 static void prep_new_folio(struct mm_kernel *k, unsigned long pfn, unsigned order)

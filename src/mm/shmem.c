@@ -12,6 +12,27 @@
 #include "mm/api.h"
 #include "mm/internal.h"
 
+static void register_mapping(struct address_space *m)
+{
+	struct mm_kernel *k = mmk();
+
+	sim_hostlock_lock(&k->id_lock);
+	if (k->nr_mappings == k->cap_mappings) {
+		int cap = k->cap_mappings ? k->cap_mappings * 2 : 8;
+		struct address_space **v;
+
+		sim_hostlock_unlock(&k->id_lock);
+		v = kzalloc((size_t)cap * sizeof(*v));
+		sim_hostlock_lock(&k->id_lock);
+		for (int i = 0; i < k->nr_mappings; i++)
+			v[i] = k->mappings[i];
+		k->mappings = v;
+		k->cap_mappings = cap;
+	}
+	k->mappings[k->nr_mappings++] = m;
+	sim_hostlock_unlock(&k->id_lock);
+}
+
 struct address_space *shmem_file_setup(unsigned long size, bool shmem)
 {
 	struct address_space *m = kzalloc(sizeof(*m));
@@ -22,6 +43,7 @@ struct address_space *shmem_file_setup(unsigned long size, bool shmem)
 	m->pages = kzalloc(m->nr_pages * sizeof(unsigned long));
 	spin_lock_init(&m->i_lock);
 	atomic_set(&m->refcount, 1);
+	register_mapping(m);
 	return m;
 }
 

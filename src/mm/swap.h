@@ -15,6 +15,8 @@ int swap_duplicate(swp_entry_t entry);
 void free_swap_and_cache(swp_entry_t entry);
 bool folio_free_swap(struct folio *folio);
 void swap_cache_split(struct folio *folio, long nr);
+/* Does @e name a slot of an existing swap device? */
+bool mm_swap_entry_valid(swp_entry_t e);
 /* zap_pte_range()'s non-present case: swap, migration and marker entries. */
 void zap_nonpresent_pte(struct vm_area_struct *vma, pte_t *pte, unsigned long addr, pte_t ptent,
 			long *rss);

@@ -25,6 +25,13 @@ void free_swap_and_cache(swp_entry_t entry)
 	BUG();
 }
 
+/* No swap device exists yet. */
+bool mm_swap_entry_valid(swp_entry_t e)
+{
+	(void)e;
+	return false;
+}
+
 /* No folio is in the swap cache yet: nothing to free. */
 bool folio_free_swap(struct folio *folio)
 {

@@ -1,0 +1,61 @@
+/*
+ * walk.c - read every page table of every live address space, without
+ * locks and without scheduling points (checkers run between steps).
+ */
+#include "check/check.h"
+#include "mm/internal.h"
+
+static void walk_table(struct check_walk *w, struct ptdesc *pt, unsigned long base)
+{
+	w->table_locked = __atomic_load_n(&pt->ptl.locked, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < PTRS_PER_PTE; i++) {
+		unsigned long addr = base + ((unsigned long)i << PAGE_SHIFT);
+		pte_t pte = __pte(__atomic_load_n(&pt->ptes[i].pte, __ATOMIC_RELAXED));
+
+		if (pte_none(pte) || !w->pte)
+			continue;
+		w->vma = vma_lookup(w->mm, addr);
+		w->pte(w, addr, pte);
+	}
+}
+
+static void walk_mm(struct check_walk *w)
+{
+	for (unsigned p = 0; p < PTRS_PER_PUD; p++) {
+		struct pmd_page *pp = __atomic_load_n(&w->mm->pud[p], __ATOMIC_ACQUIRE);
+
+		if (!pp)
+			continue;
+		for (unsigned i = 0; i < PTRS_PER_PMD; i++) {
+			unsigned long addr = ((unsigned long)p << PUD_SHIFT) | ((unsigned long)i << PMD_SHIFT);
+			pmd_t pmd = __pmd(__atomic_load_n(&pp->pmds[i].pmd, __ATOMIC_RELAXED));
+
+			if (pmd_none(pmd))
+				continue;
+			if (pmd_is_table(pmd)) {
+				unsigned id = pmd_table_id(pmd);
+
+				if (!id || id > w->k->nr_ptables || w->k->ptables[id]->freed)
+					sim_fail(SIM_FIND_INVARIANT, "INV-7",
+						 "page-table typing: mm %d PMD for %#lx points to %s page"
+						 " table %u", w->mm->id, addr,
+						 id && id <= w->k->nr_ptables ? "freed" : "no", id);
+				walk_table(w, w->k->ptables[id], addr);
+				continue;
+			}
+			w->table_locked = __atomic_load_n(&pp->ptl.locked, __ATOMIC_RELAXED);
+			w->vma = vma_lookup(w->mm, addr);
+			if (w->pmd)
+				w->pmd(w, addr, pmd);
+		}
+	}
+}
+
+void check_walk_all(struct check_walk *w)
+{
+	for (int i = 0; i < w->k->nr_mms; i++) {
+		w->mm = w->k->mms[i];
+		if (!w->mm->dead)
+			walk_mm(w);
+	}
+}
