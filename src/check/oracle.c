@@ -40,6 +40,14 @@ struct oracle *oracle_new(void)
 	return o;
 }
 
+void oracle_reset(struct oracle *o)
+{
+	if (o->n)
+		memset(o->w, 0, o->cap * sizeof(*o->w));
+	o->n = 0;
+	o->forking_parent = o->forking_child = 0;
+}
+
 void oracle_free(struct oracle *o)
 {
 	if (o)

@@ -25,6 +25,7 @@ struct vm_area_struct;
 
 struct oracle *oracle_new(void);
 void oracle_free(struct oracle *o);
+void oracle_reset(struct oracle *o);
 
 void oracle_store(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
 		  uint64_t val);

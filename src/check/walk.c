@@ -19,34 +19,41 @@ static void walk_table(struct check_walk *w, struct ptdesc *pt, unsigned long ba
 	}
 }
 
+static void walk_pmd_page(struct check_walk *w, struct pmd_page *pp, unsigned p)
+{
+	for (unsigned i = 0; i < PTRS_PER_PMD; i++) {
+		unsigned long addr = ((unsigned long)p << PUD_SHIFT) | ((unsigned long)i << PMD_SHIFT);
+		pmd_t pmd = __pmd(__atomic_load_n(&pp->pmds[i].pmd, __ATOMIC_RELAXED));
+
+		if (pmd_none(pmd))
+			continue;
+		if (pmd_is_table(pmd)) {
+			unsigned id = pmd_table_id(pmd);
+
+			if (!id || id > w->k->nr_ptables || w->k->ptables[id]->freed)
+				sim_fail(SIM_FIND_INVARIANT, "INV-7",
+					 "page-table typing: mm %d PMD for %#lx points to %s page"
+					 " table %u", w->mm->id, addr,
+					 id && id <= w->k->nr_ptables ? "freed" : "no", id);
+			walk_table(w, w->k->ptables[id], addr);
+			continue;
+		}
+		w->table_locked = __atomic_load_n(&pp->ptl.locked, __ATOMIC_RELAXED);
+		w->vma = vma_lookup(w->mm, addr);
+		if (w->pmd)
+			w->pmd(w, addr, pmd);
+	}
+}
+
 static void walk_mm(struct check_walk *w)
 {
-	for (unsigned p = 0; p < PTRS_PER_PUD; p++) {
-		struct pmd_page *pp = __atomic_load_n(&w->mm->pud[p], __ATOMIC_ACQUIRE);
+	for (unsigned word = 0; word < PTRS_PER_PUD / 64; word++) {
+		uint64_t bits = __atomic_load_n(&w->mm->pud_populated[word], __ATOMIC_ACQUIRE);
 
-		if (!pp)
-			continue;
-		for (unsigned i = 0; i < PTRS_PER_PMD; i++) {
-			unsigned long addr = ((unsigned long)p << PUD_SHIFT) | ((unsigned long)i << PMD_SHIFT);
-			pmd_t pmd = __pmd(__atomic_load_n(&pp->pmds[i].pmd, __ATOMIC_RELAXED));
+		for (; bits; bits &= bits - 1) {
+			unsigned p = word * 64 + (unsigned)__builtin_ctzll(bits);
 
-			if (pmd_none(pmd))
-				continue;
-			if (pmd_is_table(pmd)) {
-				unsigned id = pmd_table_id(pmd);
-
-				if (!id || id > w->k->nr_ptables || w->k->ptables[id]->freed)
-					sim_fail(SIM_FIND_INVARIANT, "INV-7",
-						 "page-table typing: mm %d PMD for %#lx points to %s page"
-						 " table %u", w->mm->id, addr,
-						 id && id <= w->k->nr_ptables ? "freed" : "no", id);
-				walk_table(w, w->k->ptables[id], addr);
-				continue;
-			}
-			w->table_locked = __atomic_load_n(&pp->ptl.locked, __ATOMIC_RELAXED);
-			w->vma = vma_lookup(w->mm, addr);
-			if (w->pmd)
-				w->pmd(w, addr, pmd);
+			walk_pmd_page(w, __atomic_load_n(&w->mm->pud[p], __ATOMIC_ACQUIRE), p);
 		}
 	}
 }

@@ -180,6 +180,7 @@ struct mm_struct {
 	unsigned long mm_lock_seq;	/* mmap_lock (write): bumped at write unlock */
 	spinlock_t page_table_lock;	/* upper levels, anon_vma assignment */
 	struct pmd_page *pud[PTRS_PER_PUD];	/* populated under page_table_lock */
+	uint64_t pud_populated[PTRS_PER_PUD / 64];	/* which pud[] are set (walkers) */
 	struct vma_array *vmas;		/* mmap_lock (write); RCU readers */
 	atomic_long_t rss_stat[NR_MM_COUNTERS];
 	atomic_t mm_users;

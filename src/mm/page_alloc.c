@@ -99,8 +99,6 @@ void mm_page_alloc_init(struct mm_kernel *k)
 	reserve(k, k->zero_pfn, 0);
 	k->huge_zero_pfn = HPAGE_PMD_NR;
 	reserve(k, k->huge_zero_pfn, HPAGE_PMD_ORDER);
-	memset(k->phys + PAGE_SIZE, 0, PAGE_SIZE);
-	memset(k->phys + k->huge_zero_pfn * PAGE_SIZE, 0, HPAGE_PMD_NR * PAGE_SIZE);
 	/* Free the rest, highest blocks first so that low pfns come out first. */
 	for (unsigned long pfn = k->nr_pages; pfn > 2 * HPAGE_PMD_NR;) {
 		pfn -= HPAGE_PMD_NR;

@@ -94,6 +94,8 @@ pmd_t *mm_alloc_pmd(struct mm_struct *mm, unsigned long addr)
 	if (!pp) {
 		pp = fresh;
 		__atomic_store_n(&mm->pud[pud_index(addr)], pp, __ATOMIC_RELEASE);
+		__atomic_fetch_or(&mm->pud_populated[pud_index(addr) / 64],
+				  1ULL << (pud_index(addr) % 64), __ATOMIC_RELEASE);
 	}
 	spin_unlock(&mm->page_table_lock);
 	return &pp->pmds[pmd_index(addr)];
@@ -301,11 +303,12 @@ void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
 	if (end > TASK_SIZE)
 		end = TASK_SIZE;
 	for (unsigned p = pud_index(first); first < end && p < PTRS_PER_PUD; p++) {
-		struct pmd_page *pp = __atomic_load_n(&mm->pud[p], __ATOMIC_ACQUIRE);
+		struct pmd_page *pp;
 		unsigned long base = (unsigned long)p << PUD_SHIFT;
 
-		if (!pp)
+		if (!(mm->pud_populated[p / 64] & (1ULL << (p % 64))))
 			continue;
+		pp = __atomic_load_n(&mm->pud[p], __ATOMIC_ACQUIRE);
 		for (unsigned i = 0; i < PTRS_PER_PMD; i++) {
 			unsigned long addr = base + ((unsigned long)i << PMD_SHIFT);
 			spinlock_t *ptl;

@@ -93,35 +93,12 @@ int mm_new_id(struct mm_kernel *k)
 }
 
 void mm_page_alloc_init(struct mm_kernel *k);
+void oracle_reset(struct oracle *o);
 
-struct mm_kernel *mm_kernel_create(struct sim_exec *x, const struct mm_config *cfg)
+static void kernel_free(void *cache)
 {
-	struct mm_kernel *k = calloc(1, sizeof(*k));
+	struct mm_kernel *k = cache;
 
-	if (!k)
-		oom("kernel");
-	k->x = x;
-	if (cfg)
-		k->cfg = *cfg;
-	else
-		mm_config_default(&k->cfg);
-	k->nr_pages = k->cfg.nr_pages < 2 * HPAGE_PMD_NR ? 2 * HPAGE_PMD_NR : k->cfg.nr_pages;
-	k->nr_pages = ALIGN(k->nr_pages, HPAGE_PMD_NR);
-	k->mem_map = calloc(k->nr_pages, sizeof(struct page));
-	k->phys = mmap(NULL, k->nr_pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (!k->mem_map || k->phys == MAP_FAILED)
-		oom("physical memory");
-	x->world = k;
-	k->oracle = oracle_new();
-	mm_page_alloc_init(k);
-	return k;
-}
-
-void mm_kernel_destroy(struct mm_kernel *k)
-{
-	if (!k)
-		return;
 	while (k->arena) {
 		struct arena_chunk *c = k->arena;
 
@@ -132,7 +109,95 @@ void mm_kernel_destroy(struct mm_kernel *k)
 	oracle_free(k->oracle);
 	munmap(k->phys, k->nr_pages * PAGE_SIZE);
 	free(k->mem_map);
-	if (k->x && k->x->world == k)
-		k->x->world = NULL;
 	free(k);
+}
+
+static struct mm_kernel *kernel_alloc(unsigned long nr_pages)
+{
+	struct mm_kernel *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		oom("kernel");
+	k->nr_pages = nr_pages;
+	k->mem_map = calloc(k->nr_pages, sizeof(struct page));
+	k->phys = mmap(NULL, k->nr_pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!k->mem_map || k->phys == MAP_FAILED)
+		oom("physical memory");
+	k->oracle = oracle_new();
+	return k;
+}
+
+/* Forget everything an earlier execution left, keep the memory. */
+static void kernel_reset(struct mm_kernel *k)
+{
+	struct arena_chunk *keep = k->arena;
+	struct ptdesc **pt = k->ptables;
+	unsigned cap = k->cap_ptables;
+	struct oracle *o = k->oracle;
+	uint8_t *phys = k->phys;
+	struct page *mem_map = k->mem_map;
+	unsigned long nr_pages = k->nr_pages;
+
+	for (struct arena_chunk *c = keep; c; c = c->next)
+		c->used = 0;
+	memset(mem_map, 0, nr_pages * sizeof(struct page));
+	memset(k, 0, sizeof(*k));
+	k->arena = keep;
+	k->ptables = pt;
+	k->cap_ptables = cap;
+	k->oracle = o;
+	k->phys = phys;
+	k->mem_map = mem_map;
+	k->nr_pages = nr_pages;
+	oracle_reset(o);
+}
+
+/*
+ * mm_kernel_create(): a fresh instance.  Its memory (mem_map, the page
+ * contents, the object arena) is kept in the execution context between
+ * executions and reset here: only the zero pages' contents are assumed
+ * unchanged (nothing can write them), everything else is re-initialised.
+ */
+struct mm_kernel *mm_kernel_create(struct sim_exec *x, const struct mm_config *cfg)
+{
+	struct mm_config c;
+	struct mm_kernel *k = x->world_cache;
+	unsigned long nr_pages;
+	bool fresh = false;
+
+	if (cfg)
+		c = *cfg;
+	else
+		mm_config_default(&c);
+	nr_pages = c.nr_pages < 2 * HPAGE_PMD_NR ? 2 * HPAGE_PMD_NR : c.nr_pages;
+	nr_pages = ALIGN(nr_pages, HPAGE_PMD_NR);
+	if (k && k->nr_pages != nr_pages) {
+		kernel_free(k);
+		k = NULL;
+	}
+	if (!k) {
+		k = kernel_alloc(nr_pages);
+		fresh = true;
+		x->world_cache = k;
+		x->world_cache_free = kernel_free;
+	} else {
+		kernel_reset(k);
+	}
+	k->x = x;
+	k->cfg = c;
+	x->world = k;
+	if (fresh) {
+		memset(k->phys + PAGE_SIZE, 0, PAGE_SIZE);
+		memset(k->phys + HPAGE_PMD_NR * PAGE_SIZE, 0, HPAGE_PMD_NR * PAGE_SIZE);
+	}
+	mm_page_alloc_init(k);
+	return k;
+}
+
+/* The instance stays cached in its execution context (see mm_kernel_create). */
+void mm_kernel_destroy(struct mm_kernel *k)
+{
+	if (k && k->x && k->x->world == k)
+		k->x->world = NULL;
 }

@@ -70,6 +70,8 @@ void sim_exec_free(struct sim_exec *x)
 		return;
 	for (int i = 0; i < x->ncpus; i++)
 		coro_stack_free(&x->cpus[i].co);
+	if (x->world_cache && x->world_cache_free)
+		x->world_cache_free(x->world_cache);
 	lockdep_free(x->ld);
 	free(x->cpus);
 	free(x->dec);

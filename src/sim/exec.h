@@ -220,6 +220,10 @@ struct sim_exec {
 	const struct sim_program *prog;
 	void *state;
 	void *world;		/* the model kernel this execution runs (mm/), if any */
+	/* Memory a world keeps from one execution to the next (reset, not
+	 * rebuilt, so that executions stay cheap); freed with the context. */
+	void *world_cache;
+	void (*world_cache_free)(void *cache);
 	struct sim_config cfg;
 	const struct sim_backend *be;
 	int ncpus;
