@@ -65,6 +65,7 @@ static uint64_t new_head(const struct aba_state *s, uint64_t old, int idx)
 
 static int stack_pop(struct aba_state *s)
 {
+	sim_retry_reset("stack_pop: head changed");
 	for (;;) {
 		uint64_t h = READ_ONCE(s->head), n;
 
@@ -79,6 +80,7 @@ static int stack_pop(struct aba_state *s)
 
 static void stack_push(struct aba_state *s, int i)
 {
+	sim_retry_reset("stack_push: head changed");
 	for (;;) {
 		uint64_t h = READ_ONCE(s->head);
 

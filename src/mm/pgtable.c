@@ -255,6 +255,7 @@ pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmd, unsigned long addr,
 	pmd_t pmdval;
 	pte_t *pte;
 
+	sim_retry_reset("pte_offset_map_lock: pmd changed");
 	for (;;) {
 		spinlock_t *ptl;
 

@@ -80,6 +80,7 @@ static vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long addr, b
 		if (!(fault & VM_FAULT_RETRY))
 			return fault;
 	}
+	sim_retry_reset("do_user_addr_fault: VM_FAULT_RETRY");
 	for (;;) {
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, addr);
@@ -106,6 +107,7 @@ static int user_access(struct mm_struct *mm, unsigned long addr, bool write, uin
 		return -EINVAL;
 	if (addr >= TASK_SIZE)
 		return -EFAULT;
+	sim_retry_reset("user access: fault and retry");
 	for (;;) {
 		struct sim_cpu *c = sim_enter(site);
 		uint64_t *word = mmu_translate(mm, addr, write), want;

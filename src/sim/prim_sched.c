@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/internal.h"
 #include "sim/sim.h"
@@ -202,7 +203,7 @@ void sim_retry_site(const struct sim_site *site)
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nretry && c->retry[i].site != site; i++)
+	for (i = 0; i < c->nretry && strcmp(c->retry[i].site->expr, site->expr); i++)
 		;
 	if (i == c->nretry) {
 		if (c->nretry == SIM_MAX_RETRY_SITES)
@@ -214,6 +215,17 @@ void sim_retry_site(const struct sim_site *site)
 			 "retry loop \"%s\" in %s ran %u times on %s without getting through",
 			 site->expr, sim_site_str(site, where, sizeof(where)), c->retry[i].count,
 			 sim_cpu_label(c->id));
+}
+
+void sim_retry_reset_site(const struct sim_site *site)
+{
+	struct sim_cpu *c = sim_cur_cpu;
+
+	if (!c)
+		return;
+	for (int i = 0; i < c->nretry; i++)
+		if (!strcmp(c->retry[i].site->expr, site->expr))
+			c->retry[i].count = 0;
 }
 
 static uint64_t splitmix(uint64_t *s)

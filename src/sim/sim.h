@@ -43,10 +43,14 @@ static inline struct sim_cpu *sim_enter(const struct sim_site *site)
 void sim_fail(enum sim_finding_kind kind, const char *id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 
-/* Count one more iteration of a retry loop; past cfg.retry_bound it is a
- * livelock finding naming the loop. */
+/* Count one more pass of the retry loop @name on this CPU; past
+ * cfg.retry_bound passes it is a livelock finding naming the loop.  A loop
+ * that runs once per operation calls sim_retry_reset(name) before it starts,
+ * so that only consecutive passes of one run count. */
 void sim_retry_site(const struct sim_site *site);
+void sim_retry_reset_site(const struct sim_site *site);
 #define sim_retry(name) sim_retry_site(SIM_SITE("retry", name))
+#define sim_retry_reset(name) sim_retry_reset_site(SIM_SITE("retry", name))
 
 /* A nondeterministic value in [0, n), chosen (and recorded) by the strategy. */
 int sim_choose_site(int n, const struct sim_site *site);
