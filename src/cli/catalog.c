@@ -1,32 +1,43 @@
 /*
- * catalog.c - every program the command knows, with its expectation.
- * Today: the classic bugs that guard the explorer.
+ * catalog.c - every program the command knows, with its expectation:
+ * the classic bugs that guard the explorer, and races over the model
+ * kernel (clean ones are shown clean by an exhaustive search: preemption
+ * bound 3 for the classic programs, 2 for the longer model-kernel ones).
  */
 #include <string.h>
 
 #include "classic/classic.h"
 #include "cli/cli.h"
+#include "scenario/builtin.h"
 
 #define CATALOG_MAX 64
 
 static struct catalog_entry entries[CATALOG_MAX];
 static size_t nentries;
 
+static void add_group(const struct classic_entry *list, size_t n, const char *group, int bound);
+
 static void catalog_init(void)
 {
 	if (nentries)
 		return;
-	for (size_t i = 0; i < classic_nprograms && nentries < CATALOG_MAX; i++) {
-		const struct classic_entry *c = &classic_programs[i];
+	add_group(classic_programs, classic_nprograms, "classic", 3);
+	add_group(builtin_mm_programs, builtin_mm_nprograms, "mm", 2);
+}
+
+static void add_group(const struct classic_entry *list, size_t n, const char *group, int bound)
+{
+	for (size_t i = 0; i < n && nentries < CATALOG_MAX; i++) {
+		const struct classic_entry *c = &list[i];
 
 		entries[nentries++] = (struct catalog_entry){
 			.prog = c->prog,
-			.group = "classic",
+			.group = group,
 			.expect_finding = c->buggy,
 			.expect = c->expect,
 			.also = c->also,
 			.pct_depth = c->preemptions + 1 > 3 ? c->preemptions + 1 : 3,
-			.dfs_bound = c->buggy ? c->preemptions : 3,
+			.dfs_bound = c->buggy ? c->preemptions : bound,
 		};
 	}
 }
