@@ -70,7 +70,7 @@ int vma_modify_range(struct vm_area_struct **vmap, unsigned long start, unsigned
 }
 
 /* The folio mapped at @addr, referenced, or NULL (follow_page). */
-static struct folio *folio_at(struct vm_area_struct *vma, unsigned long addr)
+struct folio *folio_at(struct vm_area_struct *vma, unsigned long addr)
 {
 	pmd_t *pmd = mm_find_pmd(vma->vm_mm, addr), val;
 	struct folio *folio = NULL;

@@ -43,6 +43,10 @@ void mmt_exit(struct mm_struct *mm);
  * node, or compaction): 0, -EFAULT (nothing mapped), -EBUSY (pinned, ...). */
 int mmt_migrate(struct mm_struct *mm, unsigned long addr);
 
+/* Split every large folio mapped in [start, end) into order-0 folios (the
+ * debugfs split_huge_pages interface); returns how many were split. */
+int mmt_split_huge_pages(struct mm_struct *mm, unsigned long start, unsigned long end);
+
 /* A file (the page-cache stand-in) of @size bytes, zero-filled. */
 struct address_space *mmt_file_create(unsigned long size);
 

@@ -14,6 +14,7 @@
  * model splits and falls back, as before it), file/shmem THP, PUD THP,
  * split to orders other than 0, the huge zero folio's refcounting.
  */
+#include "mm/api.h"
 #include "mm/huge_mm.h"
 #include "mm/swap.h"
 #include "mm/userfaultfd.h"
@@ -487,9 +488,8 @@ static bool can_split_folio(struct folio *folio, int caller_pins, int *extra_pin
 }
 
 /* Turn the frozen (refcount 0) large folio into order-0 folios, each
- * referenced once (plus its swap-cache reference).  The first keeps the
- * lock bit it had; the others are unlocked and locked again by the caller
- * (through folio_trylock, so that lockdep knows). */
+ * referenced once (plus its swap-cache reference) and locked, as the head
+ * was: nobody can reach them until they are mapped again. */
 static void split_unmapped_folio(struct folio *folio)
 {
 	long nr = folio_nr_pages(folio);
@@ -504,7 +504,7 @@ static void split_unmapped_folio(struct folio *folio)
 		struct page *p = head + i;
 		unsigned long flags = (p->flags | (head->flags & ~(1UL << PG_anon_exclusive))) & keep;
 
-		p->flags = flags | (i ? 0 : (head->flags & (1UL << PG_locked)));
+		p->flags = flags | (1UL << PG_locked);
 		p->lru_next = p->lru_prev = 0;
 		p->head = (uint32_t)(pfn + i);
 		p->order = 0;
@@ -554,8 +554,6 @@ int split_folio(struct folio *folio)
 		goto out_unlock;
 	}
 	split_unmapped_folio(folio);
-	for (long i = 1; i < nr; i++)
-		VM_BUG_ON(!folio_trylock(pfn_folio(folio_pfn(folio) + (unsigned long)i)));
 	for (long i = 0; i < nr; i++)
 		remove_migration_ptes(pfn_folio(folio_pfn(folio) + (unsigned long)i),
 				      pfn_folio(folio_pfn(folio) + (unsigned long)i), RMP_LOCKED);
@@ -563,11 +561,53 @@ int split_folio(struct folio *folio)
 	for (long i = 1; i < nr; i++) {
 		struct folio *f = pfn_folio(folio_pfn(folio) + (unsigned long)i);
 
-		folio_unlock(f);
+		folio_unlock_new(f);
 		folio_put(f);
 	}
 out_unlock:
 	anon_vma_unlock_write(anon_vma);
 	put_anon_vma(anon_vma);
 	return ret;
+}
+
+/*
+ * mmt_split_huge_pages(): split every large anon folio mapped in
+ * [start, end) of @mm into order-0 folios (the debugfs split_huge_pages
+ * interface, split_huge_pages_pid()).  Returns how many folios were split;
+ * a folio that cannot be split now (-EAGAIN: extra references) is skipped,
+ * as the kernel does.
+ */
+int mmt_split_huge_pages(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	int split = 0;
+
+	SIM_FN();
+	mmap_read_lock(mm);
+	for (unsigned long addr = start; addr < end;) {
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+		struct folio *folio;
+		unsigned long next;
+
+		if (!vma) {
+			addr += PAGE_SIZE;
+			continue;
+		}
+		folio = folio_at(vma, addr);
+		next = addr + PAGE_SIZE;
+		if (folio && folio_test_large(folio) && folio_test_anon(folio)) {
+			next = vma->vm_start + ((folio->index + (unsigned long)folio_nr_pages(folio) -
+						 vma->vm_pgoff) << PAGE_SHIFT);
+			if (next <= addr)
+				next = addr + PAGE_SIZE;
+			folio_lock(folio);
+			if (!split_folio(folio))
+				split++;
+			folio_unlock(folio);
+		}
+		if (folio)
+			folio_put(folio);
+		addr = next;
+	}
+	mmap_read_unlock(mm);
+	return split;
 }

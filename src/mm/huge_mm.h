@@ -33,6 +33,9 @@ struct ptdesc *pgtable_trans_huge_withdraw(struct mm_struct *mm, pmd_t *pmd);
  * -EBUSY (unmapped, writeback) or -EAGAIN (extra references). */
 int split_folio(struct folio *folio);
 
+/* The folio mapped at @addr of @vma, referenced, or NULL (api.c: follow_page). */
+struct folio *folio_at(struct vm_area_struct *vma, unsigned long addr);
+
 /* migration (rmap.c, migrate.c) */
 #define TTU_SPLIT_HUGE_PMD 0x4
 #define TTU_RMAP_LOCKED 0x80	/* the caller holds the anon_vma lock */

@@ -267,6 +267,10 @@ static inline struct lockdep_map folio_lock_map(struct folio *f)
 		sim_bit_unlock(&__mmt_f->flags, PG_locked, &__mmt_m, SIM_SITE("folio_unlock", #f)); \
 	} while (0)
 
+/* Unlock a folio that was born locked (split): lockdep never saw it taken. */
+#define folio_unlock_new(f)                                                    \
+	sim_bit_unlock(&(f)->flags, PG_locked, NULL, SIM_SITE("folio_unlock", #f))
+
 /* folio_wait_locked(): sleep until the folio is unlocked (do not take it). */
 #define folio_wait_locked(f)                                                   \
 	sim_bit_wait(&(f)->flags, PG_locked, SIM_SITE("folio_wait_locked", #f))

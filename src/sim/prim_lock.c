@@ -260,10 +260,11 @@ void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 	struct sim_cpu *c = sim_enter(site);
 	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
 
-	lockdep_release(c, dep, site);
+	if (dep)
+		lockdep_release(c, dep, site);
 	__atomic_fetch_and(word + nr / BITS_PER_LONG, ~mask, __ATOMIC_RELEASE);
 	sim_wake_obj(c, word);
-	sim_record(c, SIM_OP_BIT_UNLOCK, site, dep->id, 0, 0);
+	sim_record(c, SIM_OP_BIT_UNLOCK, site, dep ? dep->id : 0, 0, 0);
 }
 
 void sim_bit_wait(unsigned long *word, int nr, const struct sim_site *site)

@@ -370,6 +370,8 @@ void sim_mutex_unlock(struct mutex *m, const struct sim_site *site);
  * A sleeping lock kept in bit @nr of *@word, with waiters (what folio_lock()
  * does with PG_locked).  @dep names the lock for lockdep; callers wrap these
  * in their own kernel-named functions (folio_lock, folio_trylock, ...).
+ * sim_bit_unlock() with @dep NULL releases a lock bit that was set directly
+ * on an object nobody could see yet (a folio born locked), untracked.
  */
 void sim_bit_lock(unsigned long *word, int nr, const struct lockdep_map *dep,
 		  const struct sim_site *site);
