@@ -38,6 +38,15 @@ int cmd_explore(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_fixes(int argc, char **argv);
+
+/* --revert ID: set the fix's bit in cfg->model_flags and cfg->variant to the
+ * canonical "~id~id" form.  Prints an error and returns -1 for an unknown id. */
+int cli_revert(const char *cmd, const char *id, struct sim_config *cfg);
+/* Split a token's program field "name~id~id" into the name and the reverted
+ * fixes; returns -1 (error printed) for an unknown fix. */
+int cli_parse_variant(const char *cmd, const char *program, char *name, size_t n,
+		      struct sim_config *cfg);
 
 /* Parse a non-negative integer option value; prints an error and returns -1. */
 int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t max, uint64_t *out);

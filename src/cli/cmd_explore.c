@@ -29,6 +29,8 @@ static const char explore_usage[] =
 	"      --retry-bound N    passes of one retry loop before a livelock finding (default 1000)\n"
 	"      --no-lockdep       do not report lock-order inversions (deadlocks still are)\n"
 	"      --check-every-step run the program's step invariants before every step\n"
+	"      --revert ID        run with an upstream fix reverted (see `mmtwin fixes`);\n"
+	"                         repeatable; the schedule tokens name it\n"
 	"      --all              explore every bundled program and check each against its\n"
 	"                         expectation (a bug found, a fixed version clean); without\n"
 	"                         -s, bugs use pct and fixed versions an exhaustive dfs\n"
@@ -52,7 +54,7 @@ struct explore_cli {
 
 enum {
 	OPT_SEED = 256, OPT_DELAYS, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP, OPT_CHECK_STEP,
-	OPT_ALL, OPT_JSON, OPT_FULL, OPT_NO_SAVE, OPT_NO_PROGRESS,
+	OPT_ALL, OPT_JSON, OPT_FULL, OPT_NO_SAVE, OPT_NO_PROGRESS, OPT_REVERT,
 };
 
 static const struct option explore_long[] = {
@@ -74,6 +76,7 @@ static const struct option explore_long[] = {
 	{ "out", required_argument, NULL, 'o' },
 	{ "no-save", no_argument, NULL, OPT_NO_SAVE },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "revert", required_argument, NULL, OPT_REVERT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -161,6 +164,7 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 	case 'o': a->out = arg; return 0;
 	case OPT_NO_SAVE: a->save = false; return 0;
 	case OPT_NO_PROGRESS: a->progress = false; return 0;
+	case OPT_REVERT: return cli_revert("explore", arg, &a->o.cfg) ? EXIT_USAGE : 0;
 	}
 	return EXIT_USAGE;
 }
@@ -266,11 +270,12 @@ static void report_one(const struct explore_cli *a, const char *name, struct exp
 		       bool first)
 {
 	const char *path = NULL;
-	char *cmd = NULL;
+	char *cmd = NULL, file[200];
 
 	if (r->found) {
+		snprintf(file, sizeof(file), "%s%s", name, a->o.cfg.variant ? a->o.cfg.variant : "");
 		if (a->save)
-			path = cli_save_token(a->out, name, r->token);
+			path = cli_save_token(a->out, file, r->token);
 		cmd = cli_replay_command(r->token, path);
 	}
 	if (a->json) {

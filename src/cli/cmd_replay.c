@@ -124,7 +124,7 @@ int cmd_replay(int argc, char **argv)
 	struct sched_token t;
 	const struct catalog_entry *e;
 	struct explore_result r;
-	char *token, *cmd, err[256];
+	char *token, *cmd, err[256], name[160];
 	int rc = parse_args(&a, argc, argv);
 
 	if (rc)
@@ -137,11 +137,16 @@ int cmd_replay(int argc, char **argv)
 		free(token);
 		return EXIT_USAGE;
 	}
-	e = catalog_find(t.program);
+	if (cli_parse_variant("replay", t.program, name, sizeof(name), &a.cfg)) {
+		token_free(&t);
+		free(token);
+		return EXIT_USAGE;
+	}
+	e = catalog_find(name);
 	token_free(&t);
 	if (!e) {
 		cli_error("replay", "the token is for program \"%s\", which this mmtwin does not have",
-			  t.program);
+			  name);
 		free(token);
 		return EXIT_USAGE;
 	}

@@ -27,11 +27,12 @@ static const char stress_usage[] =
 	"      --delay-at F[,F]   only delay in these model functions (default: everywhere)\n"
 	"      --stall-ms MS      a wait longer than this is a deadlock (default 5000)\n"
 	"      --keep-going       run every iteration instead of stopping at the first finding\n"
+	"      --revert ID        run with an upstream fix reverted (see `mmtwin fixes`)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 no finding; 1 a finding; 2 bad usage; 3 internal error.\n";
 
-enum { OPT_SEED = 256, OPT_PERMILLE, OPT_US, OPT_AT, OPT_STALL, OPT_KEEP };
+enum { OPT_SEED = 256, OPT_PERMILLE, OPT_US, OPT_AT, OPT_STALL, OPT_KEEP, OPT_REVERT };
 
 static const struct option stress_long[] = {
 	{ "iterations", required_argument, NULL, 'n' },
@@ -41,6 +42,7 @@ static const struct option stress_long[] = {
 	{ "delay-at", required_argument, NULL, OPT_AT },
 	{ "stall-ms", required_argument, NULL, OPT_STALL },
 	{ "keep-going", no_argument, NULL, OPT_KEEP },
+	{ "revert", required_argument, NULL, OPT_REVERT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -72,6 +74,7 @@ static int parse_opt(int c, const char *arg, struct sim_config *cfg, uint64_t *i
 		return 0;
 	case OPT_AT: cfg->delay_at = arg; return 0;
 	case OPT_KEEP: *keep = true; return 0;
+	case OPT_REVERT: return cli_revert("stress", arg, cfg);
 	}
 	return -1;
 }

@@ -17,6 +17,7 @@ static const char usage[] =
 	"  explore   explore interleavings; report findings with a replay command\n"
 	"  replay    run one schedule token again and print its interleaving\n"
 	"  stress    run a program on real threads (the uncontrolled baseline)\n"
+	"  fixes     the known upstream fixes that can be reverted (--revert ID)\n"
 	"  help      show help for a command (also: mmtwin COMMAND --help)\n"
 	"\n"
 	"  --version print the version\n";
@@ -31,6 +32,7 @@ static const struct command commands[] = {
 	{ "explore", cmd_explore },
 	{ "replay", cmd_replay },
 	{ "stress", cmd_stress },
+	{ "fixes", cmd_fixes },
 };
 
 static const struct command *find(const char *name)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "mm/fixes.h"
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -82,4 +83,50 @@ char *cli_replay_command(const char *token, const char *path)
 	else
 		snprintf(cmd, n, "mmtwin replay --file %s", path);
 	return cmd;
+}
+
+/* The canonical variant string of a set of reverted fixes. */
+static void set_variant(struct sim_config *cfg)
+{
+	static char buf[MM_NR_FIXES * 16 + 1];
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < MM_NR_FIXES; i++)
+		if (cfg->model_flags & (1UL << i))
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "~%s", mm_fixes[i].id);
+	cfg->variant = at ? buf : NULL;
+}
+
+int cli_revert(const char *cmd, const char *id, struct sim_config *cfg)
+{
+	const struct mm_fix_info *f = mm_fix_find(id);
+
+	if (!f) {
+		cli_error(cmd, "--revert: no fix \"%s\" (see `mmtwin fixes`)", id);
+		return -1;
+	}
+	cfg->model_flags |= 1UL << f->fix;
+	set_variant(cfg);
+	return 0;
+}
+
+int cli_parse_variant(const char *cmd, const char *program, char *name, size_t n,
+		      struct sim_config *cfg)
+{
+	const char *tilde = strchr(program, '~');
+	size_t len = tilde ? (size_t)(tilde - program) : strlen(program);
+
+	snprintf(name, n, "%.*s", (int)len, program);
+	while (tilde) {
+		const char *next = strchr(tilde + 1, '~');
+		char id[64];
+
+		snprintf(id, sizeof(id), "%.*s",
+			 (int)(next ? (size_t)(next - tilde - 1) : strlen(tilde + 1)), tilde + 1);
+		if (cli_revert(cmd, id, cfg))
+			return -1;
+		tilde = next;
+	}
+	return 0;
 }

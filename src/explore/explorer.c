@@ -66,16 +66,32 @@ static void progress_line(const struct explore_result *r, FILE *fp, double elaps
 	fflush(fp);
 }
 
+/* The program as a token names it: its name, then the variant (reverted
+ * fixes), which the hash covers too. */
+static void token_identity(const struct sim_program *p, const struct sim_config *cfg, char *name,
+			   size_t n, uint32_t *hash)
+{
+	const char *v = cfg->variant ? cfg->variant : "";
+
+	snprintf(name, n, "%s%s", p->name, v);
+	*hash = token_program_hash(p);
+	for (; *v; v++)
+		*hash = (*hash ^ (uint8_t)*v) * 16777619u;
+}
+
 /* Keep what a report needs from the failing execution. */
 static int capture_failure(const struct sim_program *p, struct sim_exec *x,
 			   struct explore_result *r)
 {
+	char name[160];
+	uint32_t hash;
+
+	token_identity(p, &x->cfg, name, sizeof(name), &hash);
 	r->found = true;
 	r->finding = x->finding;
 	r->failing_execution = r->executions;
 	r->ncpus = x->ncpus;
-	r->token = token_encode(p->name, token_program_hash(p), sim_trace_fingerprint(x), x->dec,
-				x->ndec);
+	r->token = token_encode(name, hash, sim_trace_fingerprint(x), x->dec, x->ndec);
 	r->ntrace = x->nev;
 	r->trace = malloc((x->nev ? x->nev : 1) * sizeof(*r->trace));
 	if (!r->token || !r->trace)
@@ -164,8 +180,8 @@ int explore_replay(const struct sim_program *p, const char *token, const struct 
 	struct strategy *s = NULL;
 	struct sim_exec *x = NULL;
 	enum sim_outcome out;
-	char err[256];
-	uint32_t fp;
+	char err[256], name[160];
+	uint32_t fp, hash;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -173,18 +189,19 @@ int explore_replay(const struct sim_program *p, const char *token, const struct 
 		fail_msg(r, "bad token", err);
 		return -1;
 	}
-	if (strcmp(t.program, p->name)) {
+	token_identity(p, cfg, name, sizeof(name), &hash);
+	if (strcmp(t.program, name)) {
 		snprintf(r->errmsg, sizeof(r->errmsg), "the token is for program \"%s\", not \"%s\"",
-			 t.program, p->name);
+			 t.program, name);
 		r->error = true;
 		goto out;
 	}
-	if (t.prog_hash != token_program_hash(p)) {
+	if (t.prog_hash != hash) {
 		snprintf(r->errmsg, sizeof(r->errmsg),
 			 "the token was made for another version of \"%s\" (program hash %08x, now"
 			 " %08x): its scenario, configuration or CPU count changed; explore it again"
 			 " to get a new token",
-			 p->name, t.prog_hash, token_program_hash(p));
+			 p->name, t.prog_hash, hash);
 		r->error = true;
 		goto out;
 	}

@@ -27,6 +27,7 @@ struct mm_config {
 	unsigned long thp_always;
 	unsigned long thp_madvise;
 	bool thp_use_zero_page;		/* transparent_hugepage/use_zero_page */
+	unsigned long fixes_reverted;	/* bit n: fix n of fixes.h is reverted */
 };
 
 void mm_config_default(struct mm_config *c);

@@ -186,6 +186,7 @@ struct mm_kernel *mm_kernel_create(struct sim_exec *x, const struct mm_config *c
 	}
 	k->x = x;
 	k->cfg = c;
+	k->cfg.fixes_reverted |= x->cfg.model_flags;
 	x->world = k;
 	if (fresh) {
 		memset(k->phys + PAGE_SIZE, 0, PAGE_SIZE);

@@ -203,6 +203,11 @@ struct sim_config {
 	const char *delay_at;	/* comma-separated model functions; NULL = everywhere */
 	uint32_t stall_ms;	/* a wait longer than this is reported as a deadlock */
 	uint64_t seed;		/* stress delay randomness */
+	/* Options for the model the program runs (mm: bit n reverts fix n),
+	 * and their printable form, which becomes part of the program's
+	 * identity in schedule tokens ("~13ddaf26be32"); NULL: none. */
+	unsigned long model_flags;
+	const char *variant;
 };
 
 void sim_config_default(struct sim_config *cfg);
