@@ -11,5 +11,6 @@ void check_all(struct mm_kernel *k, enum check_mode mode)
 		check_accounting(k);
 		check_exclusive(k);
 		check_data(k);
+		check_swap(k);
 	}
 }

@@ -3,10 +3,10 @@
  * docs/INVARIANTS.md (DESIGN.md section 4), one checker each:
  *
  *   INV-1 data integrity       check/oracle.c (every read) + inv_data.c (end)
- *   INV-2 swap-cache coherence  (with the swap model, issue 4)
+ *   INV-2 swap-cache coherence  inv_swap.c
  *   INV-3 anon rmap coherence   inv_rmap.c
  *   INV-4 accounting            inv_accounting.c (+ leaks at teardown)
- *   INV-5 swap-slot lifetime    (with the swap model, issue 4)
+ *   INV-5 swap-slot lifetime    inv_swap.c (+ page_io.c on every swap-in)
  *   INV-6 exclusivity and pins  inv_exclusive.c
  *   INV-7 page-table typing     inv_pgtable.c
  *   INV-8 liveness              the runtime: deadlock, livelock, step bound
@@ -34,12 +34,15 @@ void check_rmap(struct mm_kernel *k, enum check_mode mode);	/* INV-3 */
 void check_accounting(struct mm_kernel *k);			/* INV-4 */
 void check_exclusive(struct mm_kernel *k);			/* INV-6 */
 void check_data(struct mm_kernel *k);				/* INV-1 */
+void check_swap(struct mm_kernel *k);				/* INV-2, INV-5 */
 
 /* All of the above that apply to @mode. */
 void check_all(struct mm_kernel *k, enum check_mode mode);
 
-/* INV-4 at teardown: every page allocated during the execution is free again. */
+/* INV-4 at teardown: every page allocated during the execution is free again;
+ * INV-5 at teardown: every swap slot is free again. */
 void check_no_leaks(struct mm_kernel *k);
+void check_no_swap_leaks(struct mm_kernel *k);
 
 /* ---- walking page tables (walk.c) ------------------------------------------ */
 

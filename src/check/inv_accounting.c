@@ -7,7 +7,8 @@
  *     _entire_mapcount counts its PMD mappings and _large_mapcount all of
  *     them, _nr_pages_mapped the pages mapped by a PTE;
  *   - a folio's refcount is one per PTE or PMD mapping, plus one per page
- *     held by a shared/file object (plus the swap cache and pins, later);
+ *     held by a shared/file object or by the swap cache, plus one for a
+ *     writeback in flight (plus pins, with GUP);
  *     more is a leaked reference, less a use-after-free in waiting;
  *   - an allocated folio that nothing references is leaked;
  *   - each mm's RSS counters (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) count
@@ -17,6 +18,7 @@
  */
 #include "check/check.h"
 #include "mm/internal.h"
+#include "mm/swap.h"
 
 struct acct {
 	uint16_t *pte_maps;	/* per pfn */
@@ -117,6 +119,16 @@ void check_accounting(struct mm_kernel *k)
 	a->pmd_maps = kzalloc(k->nr_pages * sizeof(uint16_t));
 	a->refs = kzalloc(k->nr_pages * sizeof(int32_t));
 	check_walk_all(&w);
+	/* The swap cache holds one reference per page; writeback in flight one. */
+	for (int t = 0; t < k->nr_swapfiles; t++) {
+		struct swap_info_struct *si = k->swap_info[t];
+
+		for (unsigned long off = 1; off < si->max; off++)
+			if (si->cache[off])
+				a->refs[k->mem_map[si->cache[off]].head]++;
+		for (unsigned long i = 0; i < si->nr_pending; i++)
+			a->refs[si->pending[i]]++;
+	}
 	for (int i = 0; i < k->nr_mappings; i++) {
 		struct address_space *m = k->mappings[i];
 

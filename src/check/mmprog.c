@@ -7,6 +7,7 @@
 
 #include "check/check.h"
 #include "mm/internal.h"
+#include "mm/swap.h"
 
 struct mm_prog_state {
 	const struct mm_prog *p;
@@ -55,6 +56,8 @@ void mm_prog_check(struct sim_exec *x, void *state)
 	(void)x;
 	if (s->p->check)
 		s->p->check(s->k, s->user);
+	/* Let writeback in flight finish: nothing else is in flight now. */
+	mmt_swap_io_complete();
 	check_all(s->k, CHECK_END);
 	for (int i = 0; i < s->k->nr_mms; i++)
 		mmt_exit(s->k->mms[i]);
@@ -62,6 +65,7 @@ void mm_prog_check(struct sim_exec *x, void *state)
 		while (s->k->mappings[i]->refcount.counter > 0)
 			mapping_put(s->k->mappings[i]);
 	check_no_leaks(s->k);
+	check_no_swap_leaks(s->k);
 }
 
 void mm_prog_check_step(struct sim_exec *x, void *state)

@@ -146,6 +146,7 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf)
 	pgtable_trans_huge_deposit(vma->vm_mm, vmf->pmd, pgtable);
 	entry = maybe_pmd_mkwrite(pmd_mkdirty(pmd_mkyoung(pfn_pmd(folio_pfn(folio)))), vma);
 	folio_add_new_anon_rmap(folio, vma, haddr, RMAP_EXCLUSIVE);
+	folio_add_lru(folio);
 	set_pmd_at(vma->vm_mm, haddr, vmf->pmd, entry);
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, HPAGE_PMD_NR);
 	spin_unlock(vmf->ptl);
@@ -341,8 +342,10 @@ int zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 	}
 	add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
 	spin_unlock(ptl);
-	if (folio)
+	if (folio) {
+		free_swap_cache(folio);
 		folio_put(folio);
+	}
 	return 1;
 }
 
@@ -498,14 +501,16 @@ static void split_unmapped_folio(struct folio *folio)
 	bool swapcache = __folio_test_flag(folio, PG_swapcache);
 	unsigned long keep = (1UL << PG_anon_exclusive) | (1UL << PG_dirty) |
 			     (1UL << PG_uptodate) | (1UL << PG_swapbacked);
+	bool lru = head->flags & (1UL << PG_lru);
 	swp_entry_t swap = folio->swap;
 
 	for (long i = nr - 1; i >= 0; i--) {
 		struct page *p = head + i;
 		unsigned long flags = (p->flags | (head->flags & ~(1UL << PG_anon_exclusive))) & keep;
 
-		p->flags = flags | (1UL << PG_locked);
-		p->lru_next = p->lru_prev = 0;
+		p->flags = flags | (1UL << PG_locked) | (i == 0 && lru ? 1UL << PG_lru : 0);
+		if (i)
+			p->lru_next = p->lru_prev = 0;
 		p->head = (uint32_t)(pfn + i);
 		p->order = 0;
 		p->mapping = mapping;
@@ -517,6 +522,9 @@ static void split_unmapped_folio(struct folio *folio)
 	}
 	if (swapcache)
 		swap_cache_split(folio, nr);
+	/* The head stays where it is on the LRU; the new folios join it. */
+	for (long i = 1; lru && i < nr; i++)
+		folio_add_lru((struct folio *)(head + i));
 }
 
 /*

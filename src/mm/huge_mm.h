@@ -41,6 +41,7 @@ struct folio *folio_at(struct vm_area_struct *vma, unsigned long addr);
 #define TTU_RMAP_LOCKED 0x80	/* the caller holds the anon_vma lock */
 #define RMP_LOCKED 0x1
 bool try_to_migrate(struct folio *folio, int flags);
+void try_to_unmap(struct folio *folio, int flags);
 void remove_migration_ptes(struct folio *src, struct folio *dst, int flags);
 void pmd_migration_entry_wait(struct mm_struct *mm, pmd_t *pmd);
 int migrate_folio_one(struct folio *src);

@@ -18,6 +18,7 @@
 
 #define MAX_ORDER 10		/* orders 0..9: up to a PMD-size folio */
 #define MAX_MMS 16
+#define MAX_SWAPFILES_MODEL 4
 
 /* The model's settings, the part of sysfs and the boot command line it has. */
 struct mm_config {
@@ -66,6 +67,17 @@ struct mm_kernel {
 
 	/* the data-integrity shadow (check/oracle.h) */
 	struct oracle *oracle;
+
+	/* swap (swap.h) */
+	struct swap_info_struct *swap_info[MAX_SWAPFILES_MODEL];
+	int nr_swapfiles;
+	long nr_swap_pages;		/* free slots, all devices */
+	long total_swap_pages;
+	struct wait_queue_head swapcache_wq;
+	/* the LRU of anonymous folios (swap.c): pfns, lru_lock */
+	struct sim_hostlock lru_lock;
+	uint32_t lru_head, lru_tail;
+	unsigned long nr_lru;
 };
 
 /* The model kernel of the running execution. */

@@ -6,13 +6,14 @@
  * afterwards, shared and file memory keeps its data (the next access maps
  * it again).  Locked (VM_LOCKED) ranges refuse it with -EINVAL.
  * MADV_HUGEPAGE / MADV_NOHUGEPAGE set the VMA's THP policy.  MADV_PAGEOUT
- * arrives with the swap model.  A range with unmapped parts gets the advice
+ * swaps the range's exclusive anonymous pages out.  A range with unmapped parts gets the advice
  * where mapped and returns -ENOMEM.  Leaves out: MADV_FREE, MADV_WILLNEED,
  * MADV_COLD, MADV_REMOVE, guard regions, process_madvise.
  */
 #include "check/oracle.h"
 #include "mm/api.h"
 #include "mm/internal.h"
+#include "mm/swap.h"
 
 int vma_modify_range(struct vm_area_struct **vmap, unsigned long start, unsigned long end);
 
@@ -43,6 +44,77 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned 
 		addr = e;
 	}
 	mmap_read_unlock(mm);
+	return err;
+}
+
+/* Collect the exclusively mapped anon folios of [start, end) of @vma that
+ * are on the LRU, isolated (madvise_cold_or_pageout_pte_range). */
+static int pageout_collect(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			   struct folio **list, int n, int cap)
+{
+	for (unsigned long addr = start; addr < end && n < cap;) {
+		unsigned long next = pmd_addr_end(addr, end);
+		pmd_t *pmd = mm_find_pmd(vma->vm_mm, addr);
+		spinlock_t *ptl;
+		pte_t *pte, *first;
+
+		if (!pmd || !pmd_is_table(pmdp_get_lockless(pmd)))
+			goto next;
+		first = pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+		if (!pte)
+			goto next;
+		for (unsigned long a = addr; a < next && n < cap; a += PAGE_SIZE, pte++) {
+			pte_t v = ptep_get(pte);
+			struct folio *folio = pte_present(v) ? vm_normal_folio(vma, a, v) : NULL;
+
+			if (!folio || !folio_test_anon(folio) ||
+			    folio_mapcount(folio) != folio_nr_pages(folio))
+				continue;
+			if (folio_isolate_lru(folio))
+				list[n++] = folio;
+		}
+		pte_unmap_unlock(first, ptl);
+next:
+		addr = next;
+	}
+	return n;
+}
+
+/*
+ * MADV_PAGEOUT: reclaim the range's anonymous memory now (swap it out).
+ * Folios mapped by more than one PTE (shared after fork) are left alone, as
+ * the kernel leaves "maybe mapped shared" folios; so are huge PMDs (the
+ * kernel splits them first; the model leaves them to mmt_reclaim()).
+ * Locked VMAs refuse it with -EINVAL.
+ */
+static int madvise_pageout(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	int cap = (int)((end - start) >> PAGE_SHIFT), n = 0, err = 0;
+	struct folio **list = kzalloc((size_t)(cap ? cap : 1) * sizeof(*list));
+
+	mmap_read_lock(mm);
+	for (unsigned long addr = start; addr < end;) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		unsigned long s, e;
+
+		if (!vma || vma->vm_start >= end) {
+			err = -ENOMEM;
+			break;
+		}
+		if (vma->vm_start > addr)
+			err = -ENOMEM;
+		if (vma->vm_flags & VM_LOCKED) {
+			err = -EINVAL;
+			break;
+		}
+		s = addr > vma->vm_start ? addr : vma->vm_start;
+		e = end < vma->vm_end ? end : vma->vm_end;
+		if (vma_is_anonymous(vma))
+			n = pageout_collect(vma, s, e, list, n, cap);
+		addr = e;
+	}
+	mmap_read_unlock(mm);
+	reclaim_pages(list, n);
 	return err;
 }
 
@@ -96,6 +168,8 @@ int mmt_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, in
 		return madvise_hugepage(mm, start, end, true);
 	case MADV_NOHUGEPAGE:
 		return madvise_hugepage(mm, start, end, false);
+	case MADV_PAGEOUT:
+		return madvise_pageout(mm, start, end);
 	}
 	return -EINVAL;
 }

@@ -18,6 +18,7 @@
  */
 #include "mm/huge_mm.h"
 #include "mm/internal.h"
+#include "mm/fixes.h"
 #include "mm/swap.h"
 #include "mm/userfaultfd.h"
 
@@ -186,6 +187,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		folio_ref_add(folio, (int)nr - 1);
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, nr);
 	folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE);
+	folio_add_lru(folio);
 setpte:
 	set_ptes(vma->vm_mm, addr, vmf->pte, entry, (unsigned)nr);
 unlock:
@@ -250,6 +252,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old_folio)
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct folio *new_folio;
+	bool page_copied = false;
 	vm_fault_t ret;
 	pte_t entry;
 
@@ -277,11 +280,13 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old_folio)
 		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
 		ptep_clear_flush(vma, vmf->address, vmf->pte);
 		folio_add_new_anon_rmap(new_folio, vma, vmf->address, RMAP_EXCLUSIVE);
+		folio_add_lru(new_folio);
 		set_pte_at(mm, vmf->address, vmf->pte, entry);
 		if (old_folio)
 			folio_remove_rmap_pte(old_folio, vmf->page, vma);
 		/* The replaced PTE's reference on the old folio goes too. */
 		new_folio = old_folio;
+		page_copied = true;
 	}
 	if (vmf->pte)
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
@@ -289,8 +294,11 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old_folio)
 		folio_put(new_folio);
 	ret = 0;
 out:
-	if (old_folio)
+	if (old_folio) {
+		if (page_copied)
+			free_swap_cache(old_folio);
 		folio_put(old_folio);
+	}
 	return ret;
 }
 
@@ -378,6 +386,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	if (cow) {
 		inc_mm_counter(vma->vm_mm, MM_ANONPAGES);
 		folio_add_new_anon_rmap(folio, vma, vmf->address, RMAP_EXCLUSIVE);
+		folio_add_lru(folio);
 	} else {
 		inc_mm_counter(vma->vm_mm, MM_SHMEMPAGES);
 		folio_add_file_rmap_ptes(folio, page, 1, vma);
@@ -426,6 +435,202 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	}
 	return do_swap_page_swapin(vmf);
+}
+
+/* release_fault_lock(): drop the lock the fault holds (VMA or mmap). */
+static void release_fault_lock(struct vm_fault *vmf)
+{
+	if (vmf->flags & FAULT_FLAG_VMA_LOCK)
+		vma_end_read(vmf->vma);
+	else
+		mmap_read_unlock(vmf->vma->vm_mm);
+}
+
+/* folio_lock_or_retry(): lock the folio, or (if the fault may be retried)
+ * drop the fault's lock, wait for the folio lock holder, and retry. */
+static vm_fault_t folio_lock_or_retry(struct folio *folio, struct vm_fault *vmf)
+{
+	if (folio_trylock(folio))
+		return 0;
+	if (vmf->flags & FAULT_FLAG_ALLOW_RETRY) {
+		release_fault_lock(vmf);
+		folio_wait_locked(folio);
+		return VM_FAULT_RETRY;
+	}
+	folio_lock(folio);
+	return 0;
+}
+
+/* should_try_to_free_swap(): drop the swap copy of a folio we are mapping? */
+static bool should_try_to_free_swap(struct folio *folio, struct vm_area_struct *vma,
+				    unsigned int fault_flags)
+{
+	if (!folio_test_swapcache(folio))
+		return false;
+	if (vm_swap_full() || (vma->vm_flags & VM_LOCKED) || folio_test_mlocked(folio))
+		return true;
+	/* Mapping it writable needs the refcount to prove we are alone: try to
+	 * get rid of the swap cache's reference if that will likely work. */
+	return (fault_flags & FAULT_FLAG_WRITE) && !__folio_test_flag(folio, PG_ksm) &&
+	       folio_ref_count(folio) == 1 + (int)folio_nr_pages(folio);
+}
+
+/* The end of a SWP_SYNCHRONOUS_IO swap-in: unpin the entry, after the PTL
+ * is released, and wake anyone who backed off from it. */
+static void swapin_clear_pin(struct swap_info_struct *si, swp_entry_t entry, bool need_clear_cache)
+{
+	if (!need_clear_cache)
+		return;
+	swapcache_clear(si, entry, 1);
+	if (READ_ONCE(swapcache_wq->waiters))
+		wake_up(swapcache_wq);
+}
+
+/*
+ * do_swap_page_swapin(): the real-swap-entry part of do_swap_page() (v6.17,
+ * order-0 swap-in).  Find the folio in the swap cache, or read the slot:
+ * on a SWP_SYNCHRONOUS_IO device whose slot has a single reference, into a
+ * new folio that skips the swap cache (pinned by swapcache_prepare() since
+ * "mm/swap: fix race when skipping swapcache"; without the fix nothing pins
+ * it, and seed 002's lost write follows), else through the swap cache.
+ * Then, under the PTL, if the PTE is unchanged: give back the swap
+ * reference, map the page (exclusive if the swap PTE said so or the folio
+ * is new), and maybe drop the swap-cache copy.
+ * Leaves out: large-folio swap-in (mTHP swapin, mapping a whole large
+ * swap-cache folio: one page is mapped), KSM's copy on mismatch,
+ * SWP_STABLE_WRITES, readahead, memcg.
+ */
+vm_fault_t do_swap_page_swapin(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	struct folio *swapcache, *folio;
+	struct swap_info_struct *si;
+	bool need_clear_cache = false, exclusive;
+	rmap_t rmap_flags = RMAP_NONE;
+	struct page *page;
+	vm_fault_t ret = 0;
+	pte_t pte;
+
+	SIM_FN();
+	si = get_swap_device(entry);
+	if (!si)
+		return 0;
+	folio = swap_cache_get_folio(entry);
+	swapcache = folio;
+	if (!folio) {
+		if ((si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(entry) == 1) {
+			/* Skip the swap cache. */
+			folio = folio_alloc(0);
+			if (folio) {
+				__folio_set_flag(folio, PG_locked);
+				__folio_set_flag(folio, PG_swapbacked);
+				if (mm_fix_enabled(FIX_SWAPIN_SKIP_SWAPCACHE_RACE)) {
+					if (swapcache_prepare(entry, 1)) {
+						/* Relax a bit to prevent rapid repeated faults:
+						 * the winner wakes us when it unpins. */
+						folio_unlock_new(folio);
+						folio_put(folio);
+						prepare_to_wait(swapcache_wq);
+						schedule_timeout(1);
+						finish_wait(swapcache_wq);
+						put_swap_device(si);
+						return 0;
+					}
+					need_clear_cache = true;
+				}
+				folio_add_lru(folio);
+				folio->swap = entry;
+				swap_read_folio(folio);
+				folio->swap.val = 0;
+			}
+		} else {
+			folio = swapin_readahead(entry, vmf);
+			swapcache = folio;
+		}
+		if (!folio) {
+			/* Someone else may have faulted this PTE in meanwhile. */
+			vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+			if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+				ret = VM_FAULT_OOM;
+			goto unlock;
+		}
+		ret = VM_FAULT_MAJOR;
+	}
+	ret |= folio_lock_or_retry(folio, vmf);
+	if (ret & VM_FAULT_RETRY)
+		goto out_release;
+	page = folio_page(folio, swapcache ? swp_offset(entry) - swp_offset(folio->swap) : 0);
+	if (swapcache) {
+		/* folio_free_swap() or a reused slot may have taken the folio out
+		 * of the swap cache since the lockless lookup. */
+		if (!folio_test_swapcache(folio) ||
+		    folio->swap.val + folio_page_idx(folio, page) != entry.val)
+			goto out_page;
+	}
+	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte || !pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+		goto out_nomap;
+	if (!folio_test_uptodate(folio)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out_nomap;
+	}
+	BUG_ON(folio_test_anon(folio) && PageAnonExclusive(page));
+	exclusive = pte_swp_exclusive(vmf->orig_pte);
+	if (folio != swapcache)
+		exclusive = true;	/* a fresh folio nobody else can see */
+	swap_free_nr(entry, 1);
+	if (should_try_to_free_swap(folio, vma, vmf->flags))
+		folio_free_swap(folio);
+	inc_mm_counter(vma->vm_mm, MM_ANONPAGES);
+	dec_mm_counter(vma->vm_mm, MM_SWAPENTS);
+	pte = pfn_pte(page_to_pfn(page));
+	if (pte_swp_soft_dirty(vmf->orig_pte))
+		pte = pte_mksoft_dirty(pte);
+	if (pte_swp_uffd_wp(vmf->orig_pte))
+		pte = pte_mkuffd_wp(pte);
+	if (exclusive || folio_ref_count(folio) == 1) {
+		if ((vma->vm_flags & VM_WRITE) && !pte_uffd_wp(pte)) {
+			pte = pte_mkwrite(pte);
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte = pte_mkdirty(pte);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+		rmap_flags |= RMAP_EXCLUSIVE;
+	}
+	vmf->orig_pte = pte;
+	if (!folio_test_anon(folio))
+		folio_add_new_anon_rmap(folio, vma, vmf->address, rmap_flags);
+	else
+		folio_add_anon_rmap_pte(folio, page, vma, vmf->address, rmap_flags);
+	VM_BUG_ON(!folio_test_anon(folio) || (pte_write(pte) && !PageAnonExclusive(page)));
+	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, pte);
+	folio_unlock(folio);
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		vmf->page = page;
+		ret |= do_wp_page(vmf);
+		if (ret & VM_FAULT_ERROR)
+			ret &= VM_FAULT_ERROR;
+		goto out;
+	}
+unlock:
+	if (vmf->pte)
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+out:
+	swapin_clear_pin(si, entry, need_clear_cache);
+	put_swap_device(si);
+	return ret;
+out_nomap:
+	if (vmf->pte)
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+out_page:
+	folio_unlock(folio);
+out_release:
+	folio_put(folio);
+	swapin_clear_pin(si, entry, need_clear_cache);
+	put_swap_device(si);
+	return ret;
 }
 
 /*
@@ -576,8 +781,11 @@ static void zap_pte_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned long 
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		if (rss[i])
 			add_mm_counter(mm, i, rss[i]);
-	for (int i = 0; i < b->nr; i++)
+	/* free_pages_and_swap_cache(): after the TLB flush. */
+	for (int i = 0; i < b->nr; i++) {
+		free_swap_cache(b->folios[i]);
 		folio_put(b->folios[i]);
+	}
 }
 
 static void zap_pmd_range(struct vm_area_struct *vma, unsigned long addr, unsigned long end)
@@ -637,6 +845,7 @@ static int copy_present_page(struct vm_area_struct *dst_vma, pte_t *dst_pte, uns
 	memcpy(folio_address(new_folio), page_address(page), PAGE_SIZE);
 	__folio_mark_uptodate(new_folio);
 	folio_add_new_anon_rmap(new_folio, dst_vma, addr, RMAP_EXCLUSIVE);
+	folio_add_lru(new_folio);
 	rss[MM_ANONPAGES]++;
 	pte = maybe_mkwrite(pte_mkdirty(folio_mk_pte(new_folio, dst_vma)), dst_vma);
 	set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);

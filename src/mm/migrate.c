@@ -13,6 +13,7 @@
  * file/shmem and swap-cache folios (-EBUSY here), NUMA policy.
  */
 #include "mm/huge_mm.h"
+#include "mm/swap.h"
 
 struct rmp_arg {
 	struct folio *src, *dst;
@@ -177,6 +178,8 @@ int migrate_folio_one(struct folio *src)
 	if (!folio_mapped(src))
 		ret = move_to_new_folio(dst, src);
 	remove_migration_ptes(src, ret ? src : dst, 0);
+	if (!ret)
+		folio_add_lru(dst);
 	folio_unlock(dst);
 	if (!ret)
 		WRITE_ONCE(src->mapping, 0);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mm/mm.h"
+#include "mm/swap.h"
 
 #define POISON_FREE 0x6b
 
@@ -191,6 +192,7 @@ void __folio_put(struct folio *f)
 	unsigned long pfn = folio_pfn(f);
 	unsigned order = folio_order(f);
 
+	lru_remove_freed(f);
 	check_free(f);
 	memset(folio_address(f), POISON_FREE, (size_t)folio_nr_pages(f) * PAGE_SIZE);
 	sim_hostlock_lock(&k->zone_lock);

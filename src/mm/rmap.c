@@ -25,6 +25,7 @@
  * pages, the deferred split queue, per-memcg statistics.
  */
 #include "mm/huge_mm.h"
+#include "mm/swap.h"
 
 /* ---- anon_vma life ----------------------------------------------------- */
 
@@ -668,4 +669,97 @@ bool try_to_migrate(struct folio *folio, int flags)
 	SIM_FN();
 	rmap_walk(folio, &rwc);
 	return !t.failed;
+}
+
+/* ---- try_to_unmap (swap-out) ----------------------------------------------- */
+
+struct ttu_arg {
+	int flags;
+	bool failed;
+};
+
+/*
+ * One PTE of a swap-cache folio being reclaimed: replace it by a swap PTE
+ * for the page's slot (try_to_unmap_one, anon).  The slot gains a reference
+ * (swap_duplicate); exclusivity moves from PageAnonExclusive into the swap
+ * PTE's exclusive bit, unless a pin may exist, in which case the PTE is put
+ * back and the folio stays mapped.
+ */
+static bool unmap_pte_one(struct folio *folio, struct vm_area_struct *vma, unsigned long addr,
+			  pte_t *pte, pte_t val, void *arg)
+{
+	struct ttu_arg *t = arg;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *subpage = pfn_to_page(pte_pfn(val));
+	swp_entry_t entry = swp_entry(swp_type(folio->swap),
+				      swp_offset(folio->swap) + folio_page_idx(folio, subpage));
+	bool anon_exclusive;
+	pte_t pteval, swp;
+
+	pteval = ptep_clear_flush(vma, addr, pte);
+	if (pte_dirty(pteval))
+		folio_mark_dirty(folio);
+	anon_exclusive = PageAnonExclusive(subpage);
+	if (swap_duplicate(entry) < 0) {
+		set_pte_at(mm, addr, pte, pteval);
+		goto fail;
+	}
+	if (anon_exclusive && folio_try_share_anon_rmap_pte(folio, subpage)) {
+		swap_free_nr(entry, 1);
+		set_pte_at(mm, addr, pte, pteval);
+		goto fail;
+	}
+	dec_mm_counter(mm, MM_ANONPAGES);
+	inc_mm_counter(mm, MM_SWAPENTS);
+	swp = swp_entry_to_pte(entry);
+	if (anon_exclusive)
+		swp = pte_swp_mkexclusive(swp);
+	if (pte_soft_dirty(pteval))
+		swp = pte_swp_mksoft_dirty(swp);
+	if (pte_uffd_wp(pteval))
+		swp = pte_swp_mkuffd_wp(swp);
+	set_pte_at(mm, addr, pte, swp);
+	folio_remove_rmap_pte(folio, subpage, vma);
+	folio_put(folio);
+	return true;
+fail:
+	t->failed = true;
+	return false;
+}
+
+static bool try_to_unmap_one(struct folio *folio, struct vm_area_struct *vma,
+			     unsigned long address, void *arg)
+{
+	struct ttu_arg *t = arg;
+
+	/* A PMD mapping is split first (TTU_SPLIT_HUGE_PMD): swap entries
+	 * exist only at PTE level in v6.17. */
+	if (folio_order(folio) == HPAGE_PMD_ORDER && (t->flags & TTU_SPLIT_HUGE_PMD)) {
+		pmd_t *pmd = mm_find_pmd(vma->vm_mm, address & PMD_MASK);
+
+		if (pmd && pmd_trans_huge(pmdp_get_lockless(pmd)) &&
+		    pmd_pfn(pmdp_get_lockless(pmd)) == folio_pfn(folio))
+			split_huge_pmd(vma, pmd, address);
+	}
+	return folio_walk_ptes(folio, vma, address, false, unmap_pte_one, arg);
+}
+
+/*
+ * try_to_unmap(): unmap a locked swap-cache folio from every page table
+ * (reclaim).  The caller checks folio_mapped() afterwards: a mapping that
+ * could not be unmapped (pinned) stays.
+ */
+void try_to_unmap(struct folio *folio, int flags)
+{
+	struct ttu_arg t = { .flags = flags };
+	struct rmap_walk_control rwc = {
+		.arg = &t,
+		.rmap_one = try_to_unmap_one,
+		.done = folio_not_mapped,
+	};
+
+	SIM_FN();
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	VM_BUG_ON_FOLIO(!folio_test_swapcache(folio), folio);
+	rmap_walk(folio, &rwc);
 }

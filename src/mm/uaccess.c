@@ -11,6 +11,8 @@
  *
  * The fault handler tries the per-VMA lock first (lock_vma_under_rcu) and
  * falls back to the mmap_lock; VM_FAULT_RETRY repeats under the mmap_lock.
+ * SIGSEGV and SIGBUS become -EFAULT; VM_FAULT_OOM retries the access, as
+ * pagefault_out_of_memory() does when no OOM kill is due.
  * Leaves out: stack expansion, signals, kernel-mode faults, pkeys.
  */
 #include "check/oracle.h"
@@ -135,8 +137,14 @@ static int user_access(struct mm_struct *mm, unsigned long addr, bool write, uin
 			return 0;
 		}
 		fault = do_user_addr_fault(mm, addr, write);
-		if (fault & VM_FAULT_ERROR)
+		if (fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS))
 			return -EFAULT;
+		/* VM_FAULT_OOM reaching a user fault (pagefault_out_of_memory:
+		 * "Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF"):
+		 * the access is retried.  A fault can report it spuriously, e.g.
+		 * do_swap_page() racing a swap-out of the same entry. */
+		if (fault & VM_FAULT_OOM)
+			cpu_relax();
 		sim_retry("user access: fault and retry");
 	}
 }

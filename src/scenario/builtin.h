@@ -12,5 +12,7 @@
 
 extern const struct classic_entry builtin_mm_programs[];
 extern const size_t builtin_mm_nprograms;
+extern const struct classic_entry builtin_swap_programs[];
+extern const size_t builtin_swap_nprograms;
 
 #endif

@@ -267,6 +267,11 @@ void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 	sim_record(c, SIM_OP_BIT_UNLOCK, site, dep ? dep->id : 0, 0, 0);
 }
 
+void sim_bit_wake(unsigned long *word)
+{
+	sim_wake_obj(sim_cur_cpu, word);
+}
+
 void sim_bit_wait(unsigned long *word, int nr, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);

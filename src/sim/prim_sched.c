@@ -42,6 +42,16 @@ void sim_prepare_to_wait(struct wait_queue_head *wq, const struct sim_site *site
 	sim_record(c, SIM_OP_PREPARE_TO_WAIT, site, 0, 0, 0);
 }
 
+void sim_set_task_sleeping(const struct sim_site *site)
+{
+	struct sim_cpu *c = sim_enter(site);
+
+	if (!c)
+		return;
+	__atomic_store_n(&c->task_state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+	sim_record(c, SIM_OP_PREPARE_TO_WAIT, site, 0, 0, 0);
+}
+
 void sim_finish_wait(struct wait_queue_head *wq, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);

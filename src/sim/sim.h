@@ -379,6 +379,9 @@ bool sim_bit_trylock(unsigned long *word, int nr, const struct lockdep_map *dep,
 		     const struct sim_site *site);
 void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 		    const struct sim_site *site);
+/* Wake whoever waits on a bit of *@word that was cleared without
+ * sim_bit_unlock() (e.g. PG_writeback at the end of writeback). */
+void sim_bit_wake(unsigned long *word);
 /* Sleep until bit @nr of *@word is clear, without taking it (folio_wait_locked). */
 void sim_bit_wait(unsigned long *word, int nr, const struct sim_site *site);
 
@@ -455,6 +458,13 @@ void sim_cpu_relax(const struct sim_site *site);
 #define wake_up(wq) sim_wake_up((wq), SIM_SITE("wake_up", #wq))
 #define wake_up_all(wq) sim_wake_up((wq), SIM_SITE("wake_up_all", #wq))
 #define cond_resched() sim_cond_resched(SIM_SITE("cond_resched", NULL))
+/* set_current_state(TASK_UNINTERRUPTIBLE): the next schedule() sleeps. */
+void sim_set_task_sleeping(const struct sim_site *site);
+#define schedule_timeout_uninterruptible(t)                                    \
+	({                                                                     \
+		sim_set_task_sleeping(SIM_SITE("set_current_state", NULL));    \
+		schedule_timeout(t);                                           \
+	})
 #define cpu_relax() sim_cpu_relax(SIM_SITE("cpu_relax", NULL))
 
 /* Sleep until @cond holds; the condition is evaluated after prepare_to_wait(),
