@@ -22,6 +22,7 @@
 #include "check/mmprog.h"
 #include "explore/explorer.h"
 #include "mm/internal.h"
+#include "mm/swap.h"
 
 #define NR_FAULTS 65536UL
 
@@ -145,6 +146,64 @@ static double kernel_rate(enum kind kind)
 	return (double)n / t;
 }
 
+/* Swap-out (MADV_PAGEOUT) and swap-in (reads) of NR_FAULTS pages on a
+ * zram-like device, with warm memory; pages per second for each. */
+struct sb {
+	double out_s, in_s;
+	unsigned long pages;
+};
+
+static struct sb *current_swap;
+
+static void sb_run(struct mm_kernel *k, void *st, int cpu)
+{
+	struct sb *b = current_swap;
+	struct mm_struct *mm = mmt_mm_create();
+	unsigned long len = NR_FAULTS * PAGE_SIZE;
+	long a;
+	uint64_t v;
+	double t0;
+
+	(void)st;
+	(void)cpu;
+	memset(k->phys + 2 * HPAGE_PMD_NR * PAGE_SIZE, 0x5a, (k->nr_pages - 2 * HPAGE_PMD_NR) * PAGE_SIZE);
+	mmt_swapon(NR_FAULTS, true, SWAP_ALLOC_CLUSTER);
+	a = mmt_mmap(mm, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+	for (unsigned long i = 0; i < NR_FAULTS; i++)
+		mmt_write(mm, (unsigned long)a + i * PAGE_SIZE, i + 1);
+	t0 = now_s();
+	mmt_madvise(mm, (unsigned long)a, len, MADV_PAGEOUT);
+	b->out_s = now_s() - t0;
+	t0 = now_s();
+	for (unsigned long i = 0; i < NR_FAULTS; i++)
+		mmt_read(mm, (unsigned long)a + i * PAGE_SIZE, &v);
+	b->in_s = now_s() - t0;
+	b->pages = NR_FAULTS;
+}
+
+MM_PROGRAM_CFG(bench_swap, "swap benchmark", 1, int, NULL, sb_run, NULL, &big);
+
+static void swap_bench(void)
+{
+	struct sb b = { 0 };
+	struct explore_opts o;
+	struct explore_result r;
+
+	current_swap = &b;
+	explore_opts_default(&o);
+	o.kind = EXPLORE_RANDOM;
+	o.max_executions = 1;
+	o.cfg.max_steps = ~0ULL;
+	o.cfg.trace = false;
+	if (explore_run(&bench_swap, &o, &r) || r.found) {
+		fprintf(stderr, "bench: swap run failed: %s %s\n", r.errmsg, r.finding.msg);
+		exit(1);
+	}
+	explore_result_free(&r);
+	printf("  %-30s %14.0f pages/s\n", "swap-out (MADV_PAGEOUT, zram)", (double)b.pages / b.out_s);
+	printf("  %-30s %14.0f pages/s\n", "swap-in (read faults, zram)", (double)b.pages / b.in_s);
+}
+
 int main(void)
 {
 	static const char *const names[] = { "write fault (new page)", "read fault (zero page)",
@@ -162,6 +221,7 @@ int main(void)
 		       ratio <= 3.0 ? "(budget <= 3x: met)" : "(budget <= 3x: NOT MET)");
 		bad |= ratio > 3.0;
 	}
+	swap_bench();
 	printf("metadata per 4 KiB page: struct page %zu bytes (budget 64: %s); with its PTE and"
 	       " a share of the PTE table's descriptor: %zu bytes\n",
 	       sizeof(struct page), sizeof(struct page) <= 64 ? "met" : "NOT MET",
