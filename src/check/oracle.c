@@ -18,6 +18,7 @@ struct word {
 	uint64_t val;
 	uint64_t alt;		/* another acceptable value (fork race) */
 	bool has_alt;
+	bool discarded;		/* forgotten (oracle_discard): as if never written */
 };
 
 struct oracle {
@@ -106,18 +107,58 @@ static struct word *find(struct oracle *o, uint32_t space, unsigned long addr, b
 	}
 }
 
-/* The logical word a user address of @vma stands for. */
+/* The word of @vma's object that a user address of @vma maps. */
+static void file_key_of(const struct vm_area_struct *vma, unsigned long addr, uint32_t *space,
+			unsigned long *key)
+{
+	*space = (1U << 31) | (uint32_t)vma->vm_file->id;
+	*key = ((vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT)) << PAGE_SHIFT) |
+	       (addr & (PAGE_SIZE - 1));
+}
+
+/* The logical word a user address of @vma stands for: the object's word in
+ * a shared mapping, else the address space's own. */
 static void key_of(const struct vm_area_struct *vma, unsigned long addr, uint32_t *space,
 		   unsigned long *key)
 {
-	if (vma->vm_file) {
-		*space = (1U << 31) | (uint32_t)vma->vm_file->id;
-		*key = ((vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT)) << PAGE_SHIFT) |
-		       (addr & (PAGE_SIZE - 1));
+	if (vma->vm_file && (vma->vm_flags & VM_SHARED)) {
+		file_key_of(vma, addr, space, key);
 		return;
 	}
 	*space = (uint32_t)vma->vm_mm->id;
 	*key = addr;
+}
+
+/*
+ * Has a private file mapping's page at @addr been copied on write (and not
+ * discarded since)?  oracle_cow_page() marks a copied page with a pseudo-word
+ * at the page's address + 1, a key no real (8-byte aligned) word has.
+ */
+static bool page_copied(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr)
+{
+	struct word *m = find(o, (uint32_t)vma->vm_mm->id, (addr & PAGE_MASK) | 1, false);
+
+	return m && !m->discarded;
+}
+
+/* The word a load at @addr must see, NULL if none (it reads as 0): the
+ * private word if written, else, in a private file mapping whose page is not
+ * copied, the file's. */
+static struct word *lookup(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr)
+{
+	uint32_t space;
+	unsigned long key;
+	struct word *w;
+
+	key_of(vma, addr, &space, &key);
+	w = find(o, space, key, false);
+	if (w && !w->discarded)
+		return w;
+	if (!vma->vm_file || (vma->vm_flags & VM_SHARED) || page_copied(o, vma, addr))
+		return NULL;
+	file_key_of(vma, addr, &space, &key);
+	w = find(o, space, key, false);
+	return w && !w->discarded ? w : NULL;
 }
 
 void oracle_store(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
@@ -131,33 +172,32 @@ void oracle_store(struct oracle *o, const struct vm_area_struct *vma, unsigned l
 	sim_hostlock_lock(&o->lock);
 	if (o->forking_parent && (int)space == o->forking_parent) {
 		/* The child may or may not get this write. */
+		struct word *pw = lookup(o, vma, addr);
+		uint64_t before = pw ? pw->val : 0;
 		struct word *cw = find(o, (uint32_t)o->forking_child, key, true);
-		struct word *pw = find(o, space, key, false);
 
 		if (!cw->has_alt || cw->alt != val) {
 			cw->alt = val;
 			cw->has_alt = true;
-			if (pw)
-				cw->val = pw->val;
+			cw->discarded = false;
+			cw->val = before;
 		}
 	}
 	w = find(o, space, key, true);
 	w->val = val;
 	w->has_alt = false;
+	w->discarded = false;
 	sim_hostlock_unlock(&o->lock);
 }
 
 bool oracle_load_ok(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
 		    uint64_t got, uint64_t *want)
 {
-	uint32_t space;
-	unsigned long key;
 	struct word *w;
 	bool ok;
 
-	key_of(vma, addr, &space, &key);
 	sim_hostlock_lock(&o->lock);
-	w = find(o, space, key, false);
+	w = lookup(o, vma, addr);
 	if (!w) {
 		ok = got == 0;
 		*want = 0;
@@ -192,6 +232,7 @@ void oracle_fork_begin(struct oracle *o, const struct mm_struct *parent,
 			c->val = w.val;
 			c->alt = w.alt;
 			c->has_alt = w.has_alt;
+			c->discarded = w.discarded;
 			if (o->cap != cap) {	/* the table grew: start over */
 				cap = o->cap;
 				i = (size_t)-1;
@@ -222,8 +263,38 @@ void oracle_discard(struct oracle *o, const struct mm_struct *mm, unsigned long 
 		if (w->used && w->space == (uint32_t)mm->id && w->addr >= start && w->addr < end) {
 			w->val = 0;
 			w->has_alt = false;
+			w->discarded = true;
 		}
 	}
+	sim_hostlock_unlock(&o->lock);
+}
+
+void oracle_cow_page(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr)
+{
+	uint32_t mm_space = (uint32_t)vma->vm_mm->id;
+	unsigned long start = addr & PAGE_MASK;
+	struct word *m;
+
+	sim_hostlock_lock(&o->lock);
+	for (unsigned long off = 0; off < PAGE_SIZE; off += sizeof(uint64_t)) {
+		uint32_t space;
+		unsigned long key;
+		struct word *fw, *w;
+		uint64_t val;
+
+		file_key_of(vma, start + off, &space, &key);
+		fw = find(o, space, key, false);
+		val = fw && !fw->discarded ? fw->val : 0;
+		/* Words neither side has read as 0 in the copy (the marker says so). */
+		w = find(o, mm_space, start + off, fw != NULL);
+		if (!w)
+			continue;
+		w->val = val;
+		w->has_alt = false;
+		w->discarded = false;
+	}
+	m = find(o, mm_space, start | 1, true);
+	m->discarded = false;
 	sim_hostlock_unlock(&o->lock);
 }
 
@@ -235,7 +306,7 @@ void oracle_for_each(struct oracle *o, const struct mm_struct *mm,
 	for (size_t i = 0; i < o->cap; i++) {
 		struct word *w = &o->w[i];
 
-		if (w->used && w->space == (uint32_t)mm->id)
+		if (w->used && w->space == (uint32_t)mm->id && !(w->addr & 1))
 			fn(w->addr, w->val, w->alt, w->has_alt, arg);
 	}
 }

@@ -3,9 +3,10 @@
  * user space wrote, checked on every read and at the end of an execution.
  *
  * A logical word is (address space, address) for private memory and
- * (object, offset) for shared or file memory, so a fork's shared pages stay
- * shared in the shadow and its private pages are copied.  A word never
- * written reads as 0.  A write to a parent during its fork may or may not
+ * (object, offset) for shared memory, so a fork's shared pages stay shared
+ * in the shadow and its private pages are copied.  A word never written
+ * reads as 0; in a private file mapping, as the file's word (the page is
+ * the file's until a write copies it).  A write to a parent during its fork may or may not
  * reach the child (the fork may already have copied that page): the child's
  * shadow then accepts either value.
  *
@@ -36,9 +37,20 @@ bool oracle_load_ok(struct oracle *o, const struct vm_area_struct *vma, unsigned
 void oracle_fork_begin(struct oracle *o, const struct mm_struct *parent,
 		       const struct mm_struct *child);
 void oracle_fork_end(struct oracle *o, const struct mm_struct *parent);
-/* Private words of [start, end) in @mm read as zero from now on. */
+/* Private words of [start, end) in @mm are forgotten: they read as zero, or
+ * as the file in a private file mapping, from now on. */
 void oracle_discard(struct oracle *o, const struct mm_struct *mm, unsigned long start,
 		    unsigned long end);
+/*
+ * The private file mapping @vma copies the file's page at @addr into an
+ * anonymous page (do_cow_fault, wp_page_copy): the page's words become
+ * private, holding the file's values of this moment; call it in the same
+ * atomic step as the copy.  A copy that then loses the race to install its
+ * PTE against another CPU's copy of the same page leaves the later of the
+ * two snapshots: only a third CPU writing the file between the two copies
+ * could tell (a false INV-1, never a missed one).
+ */
+void oracle_cow_page(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr);
 
 /* Visit every private word of @mm the oracle knows (end-of-execution check). */
 void oracle_for_each(struct oracle *o, const struct mm_struct *mm,

@@ -29,7 +29,7 @@ long mmt_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int p
 	mmap_write_lock(mm);
 	ret = do_mmap(mm, addr, len, prot, flags, file, pgoff);
 	mmap_write_unlock(mm);
-	if (ret > 0 && !file && !(flags & MAP_SHARED))
+	if (ret > 0)
 		oracle_discard(mmk()->oracle, mm, (unsigned long)ret,
 			       (unsigned long)ret + ALIGN(len, PAGE_SIZE));
 	return ret;
@@ -103,18 +103,43 @@ struct folio *folio_at(struct vm_area_struct *vma, unsigned long addr)
 	return folio;
 }
 
+/* Is the zero page or the huge zero folio mapped at @addr? */
+static bool zero_page_at(struct vm_area_struct *vma, unsigned long addr)
+{
+	pmd_t *pmd = mm_find_pmd(vma->vm_mm, addr), val;
+	spinlock_t *ptl;
+	pte_t *pte, pv;
+
+	if (!pmd)
+		return false;
+	val = pmdp_get_lockless(pmd);
+	if (pmd_trans_huge(val))
+		return is_huge_zero_pfn(pmd_pfn(val));
+	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+	if (!pte)
+		return false;
+	pv = ptep_get(pte);
+	pte_unmap_unlock(pte, ptl);
+	return pte_present(pv) && is_zero_pfn(pte_pfn(pv));
+}
+
+/* add_page_for_migration(): no VMA or a zero page is -EFAULT, nothing
+ * mapped -ENOENT (the status move_pages(2) reports for the page). */
 int mmt_migrate(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
 	struct folio *folio;
 	int ret = -EAGAIN;
+	bool zero = false;
 
 	SIM_FN();
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
 	folio = vma ? folio_at(vma, addr) : NULL;
+	if (vma && !folio)
+		zero = zero_page_at(vma, addr);
 	mmap_read_unlock(mm);
-	if (!vma)
+	if (!vma || zero)
 		return -EFAULT;
 	if (!folio)
 		return -ENOENT;

@@ -40,7 +40,8 @@ int mmt_fork(struct mm_struct *mm, struct mm_struct **child);
 void mmt_exit(struct mm_struct *mm);
 
 /* Migrate the folio mapped at @addr to new memory (move_pages(2) to another
- * node, or compaction): 0, -EFAULT (nothing mapped), -EBUSY (pinned, ...). */
+ * node, or compaction): 0, -EFAULT (no VMA, or a zero page), -ENOENT
+ * (nothing mapped), -ENOMEM, -EBUSY (pinned, not anonymous, ...). */
 int mmt_migrate(struct mm_struct *mm, unsigned long addr);
 
 /* Split every large folio mapped in [start, end) into order-0 folios (the

@@ -14,6 +14,7 @@
  * model splits and falls back, as before it), file/shmem THP, PUD THP,
  * split to orders other than 0, the huge zero folio's refcounting.
  */
+#include "check/oracle.h"
 #include "mm/api.h"
 #include "mm/huge_mm.h"
 #include "mm/swap.h"
@@ -320,7 +321,8 @@ spinlock_t *pmd_trans_huge_lock(pmd_t *pmd, struct vm_area_struct *vma)
 }
 
 /* zap_huge_pmd(): unmap a whole huge PMD (or PMD migration entry); 0 if the
- * PMD turned out not to be huge (the caller goes to the PTE level). */
+ * PMD turned out not to be huge (the caller goes to the PTE level).  The
+ * data shadow forgets the range under the PMD lock (see zap_pte_range). */
 int zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 {
 	struct mm_struct *mm = vma->vm_mm;
@@ -332,6 +334,7 @@ int zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 		return 0;
 	orig = pmdp_huge_get_and_clear(mm, addr, pmd);
 	pte_free(pgtable_trans_huge_withdraw(mm, pmd));
+	oracle_discard(mmk()->oracle, mm, addr, addr + HPAGE_PMD_SIZE);
 	if (pmd_present(orig) && is_huge_zero_pfn(pmd_pfn(orig))) {
 		spin_unlock(ptl);
 		return 1;

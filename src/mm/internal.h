@@ -134,6 +134,25 @@ static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 	return !vma->vm_file;
 }
 
+/* vma_is_accessible(): may user space access the VMA at all? */
+static inline bool vma_is_accessible(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
+}
+
+/*
+ * pte_modify(): give a present PTE the protection of @vma's vm_page_prot,
+ * reduced to what the model encodes: PROT_NONE (x86 PAGE_NONE, PROTNONE
+ * instead of P, never writable) or accessible.  Write permission is the
+ * caller's business, as with pte_mkwrite() after the kernel's pte_modify().
+ */
+static inline pte_t pte_modify(pte_t pte, const struct vm_area_struct *vma)
+{
+	if (vma_is_accessible(vma))
+		return __pte((pte_val(pte) & ~_PAGE_PROTNONE) | _PAGE_PRESENT);
+	return __pte((pte_val(pte) & ~(_PAGE_PRESENT | _PAGE_RW)) | _PAGE_PROTNONE);
+}
+
 static inline bool is_cow_mapping(unsigned long flags)
 {
 	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
@@ -179,7 +198,7 @@ typedef int rmap_t;
 int __anon_vma_prepare(struct vm_area_struct *vma);
 static inline int anon_vma_prepare(struct vm_area_struct *vma)
 {
-	if (READ_ONCE(vma->anon_vma))
+	if (READ_ONCE_ANON_VMA(vma))
 		return 0;
 	return __anon_vma_prepare(vma);
 }

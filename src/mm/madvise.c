@@ -3,14 +3,13 @@
  * hugepage_madvise).
  *
  * MADV_DONTNEED zaps the range: private anonymous memory reads as zero
- * afterwards, shared and file memory keeps its data (the next access maps
- * it again).  Locked (VM_LOCKED) ranges refuse it with -EINVAL.
+ * afterwards, a private file mapping reads the file again, shared memory
+ * keeps its data (the next access maps it again).  Locked (VM_LOCKED) ranges refuse it with -EINVAL.
  * MADV_HUGEPAGE / MADV_NOHUGEPAGE set the VMA's THP policy.  MADV_PAGEOUT
  * swaps the range's exclusive anonymous pages out.  A range with unmapped parts gets the advice
  * where mapped and returns -ENOMEM.  Leaves out: MADV_FREE, MADV_WILLNEED,
  * MADV_COLD, MADV_REMOVE, guard regions, process_madvise.
  */
-#include "check/oracle.h"
 #include "mm/api.h"
 #include "mm/internal.h"
 #include "mm/swap.h"
@@ -38,9 +37,8 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned 
 		}
 		s = addr > vma->vm_start ? addr : vma->vm_start;
 		e = end < vma->vm_end ? end : vma->vm_end;
+		/* The zap also updates the data shadow, page table by page table. */
 		zap_page_range_single(vma, s, e - s);
-		if (!vma->vm_file)
-			oracle_discard(mmk()->oracle, mm, s, e);
 		addr = e;
 	}
 	mmap_read_unlock(mm);

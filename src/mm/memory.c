@@ -16,6 +16,7 @@
  * readahead, fault-around, memcg charging, the TLB (accesses are atomic
  * steps, see uaccess.c, so a cleared PTE is "flushed" at once).
  */
+#include "check/oracle.h"
 #include "mm/huge_mm.h"
 #include "mm/internal.h"
 #include "mm/fixes.h"
@@ -41,10 +42,10 @@ struct folio *vm_normal_folio(struct vm_area_struct *vma, unsigned long addr, pt
 	return page ? page_folio(page) : NULL;
 }
 
+/* folio_mk_pte(): mk_pte(&folio->page, vma->vm_page_prot). */
 pte_t folio_mk_pte(struct folio *folio, const struct vm_area_struct *vma)
 {
-	(void)vma;
-	return pfn_pte(folio_pfn(folio));
+	return pte_modify(pfn_pte(folio_pfn(folio)), vma);
 }
 
 static pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
@@ -70,7 +71,7 @@ static vm_fault_t vmf_anon_prepare(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	vm_fault_t ret = 0;
 
-	if (READ_ONCE(vma->anon_vma))
+	if (READ_ONCE_ANON_VMA(vma))
 		return 0;
 	if (vmf->flags & FAULT_FLAG_VMA_LOCK) {
 		if (!mmap_read_trylock(vma->vm_mm))
@@ -264,8 +265,14 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old_folio)
 		ret = VM_FAULT_OOM;
 		goto out;
 	}
-	if (old_folio)
+	if (old_folio) {
+		bool from_file = !folio_test_anon(old_folio);
+
 		memcpy(folio_address(new_folio), page_address(vmf->page), PAGE_SIZE);
+		/* The data shadow: a private copy of a file page (same step). */
+		if (from_file)
+			oracle_cow_page(mmk()->oracle, vma, vmf->address);
+	}
 	__folio_mark_uptodate(new_folio);
 	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
@@ -364,6 +371,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 			return VM_FAULT_OOM;
 		}
 		memcpy(folio_address(cow_folio), page_address(page), PAGE_SIZE);
+		oracle_cow_page(mmk()->oracle, vma, vmf->address);
 		__folio_mark_uptodate(cow_folio);
 		folio_put(folio);
 		folio = cow_folio;
@@ -741,7 +749,9 @@ struct zap_batch {
 /*
  * zap_pte_range(): clear the PTEs of [addr, end) in one table.  Folios are
  * released after the PTL is dropped (the kernel's mmu_gather frees them
- * after the TLB flush).
+ * after the TLB flush).  The data shadow forgets a private mapping's words
+ * of the range before the PTL is dropped: a fault that maps the range again
+ * (and a write through it, which survives the zap) must wait for the PTL.
  */
 static void zap_pte_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr,
 			  unsigned long end)
@@ -749,6 +759,7 @@ static void zap_pte_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned long 
 	struct mm_struct *mm = vma->vm_mm;
 	long rss[NR_MM_COUNTERS] = { 0 };
 	struct zap_batch *b = kzalloc(sizeof(*b));
+	unsigned long start = addr;
 	spinlock_t *ptl;
 	pte_t *start_pte = pte_offset_map_lock(mm, pmd, addr, &ptl), *pte;
 
@@ -777,6 +788,8 @@ static void zap_pte_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned long 
 		}
 		zap_nonpresent_pte(vma, pte, addr, ptent, rss);
 	}
+	if (!(vma->vm_flags & VM_SHARED))
+		oracle_discard(mmk()->oracle, mm, start, end);
 	pte_unmap_unlock(start_pte, ptl);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		if (rss[i])

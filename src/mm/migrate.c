@@ -27,7 +27,7 @@ static bool remove_migration_pte_one(struct folio *src, struct vm_area_struct *v
 	unsigned long idx = swp_offset_pfn(entry) - folio_pfn(src);
 	struct page *new = folio_page(a->dst, idx);
 	rmap_t flags = RMAP_NONE;
-	pte_t pte = pte_mkold(pfn_pte(page_to_pfn(new)));
+	pte_t pte = pte_mkold(pte_modify(pfn_pte(page_to_pfn(new)), vma));
 
 	if (pte_swp_soft_dirty(old))
 		pte = pte_mksoft_dirty(pte);
@@ -143,7 +143,7 @@ static int move_to_new_folio(struct folio *dst, struct folio *src)
 		return -EAGAIN;
 	folio_copy(dst, src);
 	dst->index = src->index;
-	WRITE_ONCE(dst->mapping, READ_ONCE(src->mapping));
+	WRITE_ONCE_MAPPING(dst, READ_ONCE_MAPPING(src));
 	__folio_set_flag(dst, PG_swapbacked);
 	if (folio_test_dirty(src))
 		folio_mark_dirty(dst);
@@ -182,7 +182,7 @@ int migrate_folio_one(struct folio *src)
 		folio_add_lru(dst);
 	folio_unlock(dst);
 	if (!ret)
-		WRITE_ONCE(src->mapping, 0);
+		WRITE_ONCE_MAPPING(src, 0);
 out_unlock:
 	folio_unlock(src);
 	if (anon_vma)

@@ -43,7 +43,9 @@ static int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long 
 		unsigned int flags = 0;
 		vm_fault_t fault;
 
-		if (!vma || !(vma->vm_flags & VM_LOCKED))
+		/* populate_vma_page_range(): GUP does not force access to a
+		 * PROT_NONE VMA; mlock ignores the error. */
+		if (!vma || !(vma->vm_flags & VM_LOCKED) || !vma_is_accessible(vma))
 			continue;
 		if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
 			flags |= FAULT_FLAG_WRITE;
@@ -64,9 +66,9 @@ static int do_mlock(struct mm_struct *mm, unsigned long start, unsigned long len
 	unsigned long end;
 	int err;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE))
-		return -EINVAL;
-	len = ALIGN(len, PAGE_SIZE);
+	/* The start is rounded down to its page, the length up (mlock(2)). */
+	len = ALIGN(len + (start & ~PAGE_MASK), PAGE_SIZE);
+	start &= PAGE_MASK;
 	end = start + len;
 	if (end < start)
 		return -EINVAL;

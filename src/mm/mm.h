@@ -222,16 +222,62 @@ static inline bool folio_maybe_dma_pinned(struct folio *f)
 	return MM_AREAD(&f->_refcount, "folio_maybe_dma_pinned", "folio") >= GUP_PIN_COUNTING_BIAS;
 }
 
+/* ---- fields holding model objects ------------------------------------------- */
+
+/*
+ * folio->mapping and vma->anon_vma hold pointers to model objects (an
+ * anon_vma, tagged PAGE_MAPPING_ANON, or an address_space).  They are read
+ * and written as by READ_ONCE/WRITE_ONCE - the same step, the same trace
+ * line - but the trace shows the object's id shifted left by one (the tag
+ * kept), never its host address: traces are the same in every process, as
+ * page tables hold table ids rather than pointers.
+ */
+static inline uint64_t anon_vma_trace(const struct anon_vma *av)
+{
+	return av ? (uint64_t)av->id << 1 : 0;
+}
+
+static inline uint64_t mapping_trace(unsigned long m)
+{
+	if (m & PAGE_MAPPING_ANON)
+		return anon_vma_trace((const struct anon_vma *)(m & ~PAGE_MAPPING_ANON)) |
+		       PAGE_MAPPING_ANON;
+	return m ? (uint64_t)((const struct address_space *)m)->id << 1 : 0;
+}
+
+#define MM_OBJ_READ(x, trace, expr)                                            \
+	({                                                                     \
+		const struct sim_site *__mmt_s = SIM_SITE("READ_ONCE", expr);  \
+		struct sim_cpu *__mmt_c = sim_enter(__mmt_s);                  \
+		__typeof__(x) __mmt_v = __atomic_load_n(&(x), __ATOMIC_SEQ_CST); \
+		sim_record(__mmt_c, SIM_OP_READ_ONCE, __mmt_s, 0, trace(__mmt_v), 0); \
+		__mmt_v;                                                       \
+	})
+#define MM_OBJ_WRITE(x, val, trace, expr)                                      \
+	do {                                                                   \
+		const struct sim_site *__mmt_s = SIM_SITE("WRITE_ONCE", expr); \
+		struct sim_cpu *__mmt_c = sim_enter(__mmt_s);                  \
+		__typeof__(x) __mmt_v = (val);                                 \
+		__atomic_store_n(&(x), __mmt_v, __ATOMIC_SEQ_CST);             \
+		sim_record(__mmt_c, SIM_OP_WRITE_ONCE, __mmt_s, 0, trace(__mmt_v), 0); \
+	} while (0)
+
+#define READ_ONCE_MAPPING(f) MM_OBJ_READ((f)->mapping, mapping_trace, #f "->mapping")
+#define WRITE_ONCE_MAPPING(f, m) MM_OBJ_WRITE((f)->mapping, (m), mapping_trace, #f "->mapping")
+#define READ_ONCE_ANON_VMA(vma) MM_OBJ_READ((vma)->anon_vma, anon_vma_trace, #vma "->anon_vma")
+#define WRITE_ONCE_ANON_VMA(vma, av)                                           \
+	MM_OBJ_WRITE((vma)->anon_vma, (av), anon_vma_trace, #vma "->anon_vma")
+
 /* ---- anon mapping ------------------------------------------------------------ */
 
 static inline bool folio_test_anon(struct folio *f)
 {
-	return READ_ONCE(f->mapping) & PAGE_MAPPING_ANON;
+	return READ_ONCE_MAPPING(f) & PAGE_MAPPING_ANON;
 }
 
 static inline struct anon_vma *folio_anon_vma(struct folio *f)
 {
-	unsigned long m = READ_ONCE(f->mapping);
+	unsigned long m = READ_ONCE_MAPPING(f);
 
 	if (!(m & PAGE_MAPPING_ANON))
 		return NULL;

@@ -341,8 +341,10 @@ static int mmap_check(unsigned long addr, unsigned long len, int prot, int flags
 {
 	int type = flags & (MAP_SHARED | MAP_PRIVATE);
 
-	if (!len || len > TASK_SIZE)
+	if (!len)
 		return -EINVAL;
+	if (len > TASK_SIZE)		/* get_unmapped_area() */
+		return -ENOMEM;
 	if (type != MAP_SHARED && type != MAP_PRIVATE)
 		return -EINVAL;
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && !IS_ALIGNED(addr, PAGE_SIZE))
@@ -404,6 +406,8 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, int pr
 	} else {
 		vma->vm_pgoff = addr >> PAGE_SHIFT;
 	}
+	/* __mmap_new_vma(): lock the new VMA before it becomes visible. */
+	vma_start_write(vma);
 	mm_vmas_insert(mm, vma);
 	return (long)addr;
 }

@@ -7,6 +7,9 @@
  * fault anyway: exclusive anon pages (PageAnonExclusive) in private
  * mappings, dirty pages in shared ones (can_change_pte_writable); the rest
  * take a write fault later.  A huge PMD partly in the range is split.
+ * PROT_NONE makes the present PTEs PROTNONE (pte_modify), which the MMU
+ * does not translate; the model has no PROT_NONE huge PMD: a huge PMD whose
+ * VMA loses every access right is split first.
  * Leaves out: pkeys, PROT_NONE NUMA hinting, VMA merging after the change,
  * uffd-wp protected entries, soft-dirty tracking.
  */
@@ -47,6 +50,7 @@ static void change_pte_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned lo
 		if (!pte_present(old))
 			continue;
 		new = pte_wrprotect(ptep_get_and_clear(vma->vm_mm, addr, pte));
+		new = pte_modify(new, vma);
 		if (can_change_pte_writable(vma, addr, new))
 			new = pte_mkwrite(new);
 		set_pte_at(vma->vm_mm, addr, pte, new);
@@ -82,7 +86,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 			goto next;
 		val = pmdp_get_lockless(pmd);
 		if (pmd_trans_huge(val)) {
-			if (next - addr == PMD_SIZE) {
+			if (next - addr == PMD_SIZE && vma_is_accessible(vma)) {
 				change_huge_pmd(vma, pmd, addr);
 				goto next;
 			}

@@ -8,6 +8,8 @@
  * pages per 1 GiB (see mm_types.h).  Entries are 64-bit values:
  *
  *   present PTE   P | RW? | A? | D? | SPECIAL? | UFFD_WP? | SOFT_DIRTY? | pfn << 12
+ *   PROT_NONE PTE as a present PTE, with PROTNONE instead of P (x86 PAGE_NONE:
+ *                 present to the kernel, not to the MMU: every access faults)
  *   swap-type PTE (P clear, NONNONE set): EXCLUSIVE? | SOFT_DIRTY? | UFFD_WP? |
  *                 type << 58 | offset << 12  - swap entries, migration entries
  *                 (types SWP_MIGRATION_*) and markers (type SWP_PTE_MARKER)
@@ -66,7 +68,8 @@ typedef struct { unsigned long val; } swp_entry_t;
 #define _PAGE_SOFT_DIRTY (1ULL << 11)
 #define _PAGE_PFN_MASK (((1ULL << 40) - 1) << PAGE_SHIFT)
 /* A huge PMD being split (pmdp_invalidate): not accessible, but still a
- * huge PMD to everyone who looks (x86 keeps PSE and sets PROTNONE). */
+ * huge PMD to everyone who looks (x86 keeps PSE and sets PROTNONE).  A PTE
+ * of a VMA without access rights (PROT_NONE) has PROTNONE instead of P. */
 #define _PAGE_PROTNONE (1ULL << 63)	/* above the swap type field (bits 58-62) */
 
 /* Swap-type (non-present) entries. */
@@ -93,7 +96,8 @@ typedef struct { unsigned long val; } swp_entry_t;
 /* ---- PTEs --------------------------------------------------------------- */
 
 static inline bool pte_none(pte_t p) { return pte_val(p) == 0; }
-static inline bool pte_present(pte_t p) { return pte_val(p) & _PAGE_PRESENT; }
+static inline bool pte_present(pte_t p) { return pte_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE); }
+static inline bool pte_protnone(pte_t p) { return (pte_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE; }
 static inline bool pte_same(pte_t a, pte_t b) { return pte_val(a) == pte_val(b); }
 static inline bool pte_write(pte_t p) { return pte_val(p) & _PAGE_RW; }
 static inline bool pte_dirty(pte_t p) { return pte_val(p) & _PAGE_DIRTY; }

@@ -133,7 +133,7 @@ int __anon_vma_prepare(struct vm_area_struct *vma)
 	anon_vma_lock_write(av);
 	spin_lock(&mm->page_table_lock);
 	if (!vma->anon_vma) {
-		WRITE_ONCE(vma->anon_vma, av);
+		WRITE_ONCE_ANON_VMA(vma, av);
 		anon_vma_chain_link(vma, av);
 		av->num_active_vmas++;
 		allocated = NULL;
@@ -234,7 +234,7 @@ struct anon_vma *folio_get_anon_vma(struct folio *folio)
 	unsigned long m;
 
 	rcu_read_lock();
-	m = READ_ONCE(folio->mapping);
+	m = READ_ONCE_MAPPING(folio);
 	if (!(m & PAGE_MAPPING_ANON) || !folio_mapped(folio))
 		goto out;
 	av = (struct anon_vma *)(m - PAGE_MAPPING_ANON);
@@ -317,7 +317,7 @@ static void __folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
 	 * hierarchy may map it. */
 	if (!exclusive)
 		av = av->root;
-	WRITE_ONCE(folio->mapping, (unsigned long)av | PAGE_MAPPING_ANON);
+	WRITE_ONCE_MAPPING(folio, (unsigned long)av | PAGE_MAPPING_ANON);
 	folio->index = linear_page_index(vma, address);
 }
 
@@ -499,7 +499,7 @@ void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma)
 {
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	VM_BUG_ON(!vma->anon_vma);
-	WRITE_ONCE(folio->mapping, (unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
+	WRITE_ONCE_MAPPING(folio, (unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
 }
 
 unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff, unsigned long nr)
