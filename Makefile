@@ -12,7 +12,7 @@ LDFLAGS := $(SAN)
 LDLIBS  := -lpthread
 
 LIB_SRC   := $(sort $(wildcard src/sim/*.c src/explore/*.c src/report/*.c src/classic/*.c \
-                               src/mm/*.c src/check/*.c src/scenario/*.c src/kernel/*.c))
+                               src/mm/*.c src/fs/*.c src/check/*.c src/scenario/*.c src/kernel/*.c))
 ifeq ($(ARCH),x86_64)
 LIB_ASM   := src/sim/coro_x86_64.S
 endif

@@ -8,6 +8,7 @@
 #include "check/check.h"
 #include "mm/internal.h"
 #include "mm/swap.h"
+#include "mm/userfaultfd.h"
 
 struct mm_prog_state {
 	const struct mm_prog *p;
@@ -59,6 +60,8 @@ void mm_prog_check(struct sim_exec *x, void *state)
 	/* Let writeback in flight finish: nothing else is in flight now. */
 	mmt_swap_io_complete();
 	check_all(s->k, CHECK_END);
+	/* Process exit closes descriptors, then drops the address spaces. */
+	userfaultfd_close_all();
 	for (int i = 0; i < s->k->nr_mms; i++)
 		mmt_exit(s->k->mms[i]);
 	for (int i = 0; i < s->k->nr_mappings; i++)

@@ -298,6 +298,53 @@ void oracle_cow_page(struct oracle *o, const struct vm_area_struct *vma, unsigne
 	sim_hostlock_unlock(&o->lock);
 }
 
+void oracle_move(struct oracle *o, const struct mm_struct *mm, unsigned long src,
+		 unsigned long dst, unsigned long len)
+{
+	uint32_t space = (uint32_t)mm->id;
+
+	sim_hostlock_lock(&o->lock);
+	for (unsigned long off = 0; off < len; off += sizeof(uint64_t)) {
+		struct word *w = find(o, space, src + off, false), *d, moved;
+
+		if (!w || w->discarded)
+			continue;
+		moved = *w;
+		w->val = 0;
+		w->has_alt = false;
+		w->discarded = true;
+		d = find(o, space, dst + off, true);	/* may move the table */
+		d->val = moved.val;
+		d->alt = moved.alt;
+		d->has_alt = moved.has_alt;
+		d->discarded = false;
+	}
+	sim_hostlock_unlock(&o->lock);
+}
+
+void oracle_fill_page(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
+		      const void *data)
+{
+	const uint64_t *words = data;
+	unsigned long start = addr & PAGE_MASK;
+
+	sim_hostlock_lock(&o->lock);
+	for (unsigned i = 0; i < PAGE_SIZE / sizeof(uint64_t); i++) {
+		uint32_t space;
+		unsigned long key;
+		struct word *w;
+
+		key_of(vma, start + i * sizeof(uint64_t), &space, &key);
+		w = find(o, space, key, words[i] != 0);
+		if (!w)
+			continue;
+		w->val = words[i];
+		w->has_alt = false;
+		w->discarded = words[i] == 0;
+	}
+	sim_hostlock_unlock(&o->lock);
+}
+
 void oracle_for_each(struct oracle *o, const struct mm_struct *mm,
 		     void (*fn)(unsigned long addr, uint64_t val, uint64_t alt, bool has_alt,
 				void *arg),

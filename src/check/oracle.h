@@ -52,6 +52,18 @@ void oracle_discard(struct oracle *o, const struct mm_struct *mm, unsigned long 
  */
 void oracle_cow_page(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr);
 
+/*
+ * UFFDIO_MOVE moved @mm's private memory [src, src + len) to dst: the words
+ * go with the pages, and src reads as zero afterwards.  Call it in the same
+ * locked section as the page-table change.
+ */
+void oracle_move(struct oracle *o, const struct mm_struct *mm, unsigned long src,
+		 unsigned long dst, unsigned long len);
+/* UFFDIO_COPY mapped a new private page at @addr of @vma holding @data
+ * (PAGE_SIZE bytes): its words are what user space reads from now on. */
+void oracle_fill_page(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
+		      const void *data);
+
 /* Visit every private word of @mm the oracle knows (end-of-execution check). */
 void oracle_for_each(struct oracle *o, const struct mm_struct *mm,
 		     void (*fn)(unsigned long addr, uint64_t val, uint64_t alt, bool has_alt,

@@ -24,6 +24,7 @@ static void catalog_init(void)
 	add_group(classic_programs, classic_nprograms, "classic", 3);
 	add_group(builtin_mm_programs, builtin_mm_nprograms, "mm", 2);
 	add_group(builtin_swap_programs, builtin_swap_nprograms, "swap", 2);
+	add_group(builtin_uffd_programs, builtin_uffd_nprograms, "uffd", 2);
 }
 
 static void add_group(const struct classic_entry *list, size_t n, const char *group, int bound)

@@ -33,9 +33,9 @@ int cmd_fixes(int argc, char **argv)
 	}
 	printf("Known upstream fixes, applied by default; `--revert ID` runs the code from before"
 	       " one.\n\n");
-	printf("%-14s %-10s %s\n", "id", "closes", "subject");
+	printf("%-22s %-10s %s\n", "id", "closes", "subject");
 	for (int i = 0; i < MM_NR_FIXES; i++)
-		printf("%-14s %-10s %s\n", mm_fixes[i].id, mm_fixes[i].seed ? mm_fixes[i].seed : "-",
+		printf("%-22s %-10s %s\n", mm_fixes[i].id, mm_fixes[i].seed ? mm_fixes[i].seed : "-",
 		       mm_fixes[i].subject);
 	return EXIT_CLEAN;
 }

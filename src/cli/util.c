@@ -88,7 +88,7 @@ char *cli_replay_command(const char *token, const char *path)
 /* The canonical variant string of a set of reverted fixes. */
 static void set_variant(struct sim_config *cfg)
 {
-	static char buf[MM_NR_FIXES * 16 + 1];
+	static char buf[MM_NR_FIXES * 24 + 1];
 	size_t at = 0;
 
 	buf[0] = 0;
@@ -100,13 +100,13 @@ static void set_variant(struct sim_config *cfg)
 
 int cli_revert(const char *cmd, const char *id, struct sim_config *cfg)
 {
-	const struct mm_fix_info *f = mm_fix_find(id);
+	unsigned long mask = mm_fix_match(id);
 
-	if (!f) {
+	if (!mask) {
 		cli_error(cmd, "--revert: no fix \"%s\" (see `mmtwin fixes`)", id);
 		return -1;
 	}
-	cfg->model_flags |= 1UL << f->fix;
+	cfg->model_flags |= mask;
 	set_variant(cfg);
 	return 0;
 }

@@ -51,6 +51,40 @@ int mmt_split_huge_pages(struct mm_struct *mm, unsigned long start, unsigned lon
 /* A file (the page-cache stand-in) of @size bytes, zero-filled. */
 struct address_space *mmt_file_create(unsigned long size);
 
+/* ---- userfaultfd (fs/userfaultfd.c) ----------------------------------------
+ *
+ * mmt_userfaultfd() is userfaultfd(2) called by a thread of @mm: a context
+ * for @mm (flags: UFFD_USER_MODE_ONLY, O_NONBLOCK, O_CLOEXEC).  Each ioctl
+ * takes the user's argument structure (NULL: an address the kernel cannot
+ * access, -EFAULT) and returns what ioctl(2) returns: 0 or -errno, with the
+ * output fields written as the kernel writes them.  COPY and MOVE also take
+ * the calling thread's address space (current->mm): COPY reads its source
+ * there, MOVE refuses a caller outside the context's mm.  A closed context
+ * gives -EBADF.  mmt_uffd_read() is read(2) of one message: it blocks until
+ * a fault or event is queued (-EAGAIN at once on an O_NONBLOCK context).
+ */
+struct userfaultfd_ctx;
+struct mmt_uffd_msg;
+struct mmt_uffdio_api;
+struct mmt_uffdio_register;
+struct mmt_uffdio_range;
+struct mmt_uffdio_copy;
+struct mmt_uffdio_zeropage;
+struct mmt_uffdio_move;
+struct mmt_uffdio_writeprotect;
+
+int mmt_userfaultfd(struct mm_struct *mm, int flags, struct userfaultfd_ctx **ctxp);
+int mmt_uffd_close(struct userfaultfd_ctx *ctx);
+int mmt_uffd_read(struct userfaultfd_ctx *ctx, struct mmt_uffd_msg *msg);
+int mmt_uffd_api(struct userfaultfd_ctx *ctx, struct mmt_uffdio_api *api);
+int mmt_uffd_register(struct userfaultfd_ctx *ctx, struct mmt_uffdio_register *reg);
+int mmt_uffd_unregister(struct userfaultfd_ctx *ctx, struct mmt_uffdio_range *range);
+int mmt_uffd_wake(struct userfaultfd_ctx *ctx, struct mmt_uffdio_range *range);
+int mmt_uffd_copy(struct mm_struct *mm, struct userfaultfd_ctx *ctx, struct mmt_uffdio_copy *copy);
+int mmt_uffd_zeropage(struct userfaultfd_ctx *ctx, struct mmt_uffdio_zeropage *zp);
+int mmt_uffd_move(struct mm_struct *mm, struct userfaultfd_ctx *ctx, struct mmt_uffdio_move *move);
+int mmt_uffd_writeprotect(struct userfaultfd_ctx *ctx, struct mmt_uffdio_writeprotect *wp);
+
 /* Set the THP orders: bit n enables order n always / with MADV_HUGEPAGE. */
 void mmt_thp_set(unsigned long always, unsigned long madvise);
 

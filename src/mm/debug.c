@@ -6,11 +6,21 @@
 
 #include "mm/mm.h"
 
+/* The folio, with its mapping named by object id (never a host address:
+ * reports are the same in every process). */
 static void describe_folio(const struct folio *f, char *buf, size_t n)
 {
-	snprintf(buf, n, "; folio pfn %lu order %u refcount %d mapcount %d mapping %#lx index %lu flags %#lx",
+	uint64_t m = mapping_trace(f->mapping);
+	char map[48];
+
+	if (!f->mapping)
+		snprintf(map, sizeof(map), "none");
+	else
+		snprintf(map, sizeof(map), "%s %llu", (m & PAGE_MAPPING_ANON) ? "anon_vma" : "file",
+			 (unsigned long long)(m >> 1));
+	snprintf(buf, n, "; folio pfn %lu order %u refcount %d mapcount %d mapping %s index %#lx flags %#lx",
 		 (unsigned long)f->head, f->order, f->_refcount.counter, f->_mapcount.counter + 1,
-		 f->mapping, f->index, f->flags);
+		 map, f->index, f->flags);
 }
 
 void mm_bug(const char *check, const char *cond, const char *func, const char *file, int line,

@@ -114,8 +114,19 @@ void exit_mmap(struct mm_struct *mm)
 	check_mm(mm);
 }
 
+/* mmput(): the last mm_users reference tears the address space down. */
+void mmput(struct mm_struct *mm)
+{
+	if (atomic_dec_and_test(&mm->mm_users))
+		exit_mmap(mm);
+}
+
+/* The process exits: its own mm_users reference goes (others, e.g. a
+ * userfaultfd ioctl in progress on it, may delay the teardown). */
 void mmt_exit(struct mm_struct *mm)
 {
-	if (!mm->dead)
-		exit_mmap(mm);
+	if (!mm->exited) {
+		mm->exited = true;
+		mmput(mm);
+	}
 }

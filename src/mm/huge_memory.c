@@ -16,6 +16,7 @@
  */
 #include "check/oracle.h"
 #include "mm/api.h"
+#include "mm/fixes.h"
 #include "mm/huge_mm.h"
 #include "mm/swap.h"
 #include "mm/userfaultfd.h"
@@ -621,4 +622,125 @@ int mmt_split_huge_pages(struct mm_struct *mm, unsigned long start, unsigned lon
 	}
 	mmap_read_unlock(mm);
 	return split;
+}
+
+/* ---- UFFDIO_MOVE of a whole huge PMD ---------------------------------------------- */
+
+/* pmd_folio() for a PMD the caller believes present.  Decoding a swap-type
+ * PMD (a migration entry) as a folio is what the kernel did before
+ * aba6faec0103: a wild pointer, reported here as the crash it was. */
+struct folio *pmd_folio_checked(pmd_t pmd)
+{
+	if (!pmd_present(pmd))
+		sim_fail(SIM_FIND_BUG, "general protection fault",
+			 "pmd_folio() of a non-present PMD %#llx (a PMD migration entry decoded"
+			 " as a folio: move_pages() split path before aba6faec0103)",
+			 (unsigned long long)pmd_val(pmd));
+	return pfn_folio(pmd_pfn(pmd));
+}
+
+/*
+ * move_pages_huge_pmd(): move the huge PMD at @src_pmd to the empty @dst_pmd
+ * (mm/huge_memory.c).  Called with the source PMD lock held (from
+ * pmd_trans_huge_lock(), which also returns for swap-type PMDs); returns
+ * with it dropped.  0, -EAGAIN (the caller repeats), or an error.
+ */
+int move_pages_huge_pmd(struct mm_struct *mm, pmd_t *dst_pmd, pmd_t *src_pmd, pmd_t dst_pmdval,
+			struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			unsigned long dst_addr, unsigned long src_addr)
+{
+	spinlock_t *src_ptl = pmd_lockptr(mm, src_pmd), *dst_ptl;
+	pmd_t src_pmdval = pmdp_get(src_pmd), dst_new;
+	struct anon_vma *src_anon_vma = NULL;
+	struct folio *src_folio = NULL;
+	struct page *src_page;
+	int err = 0;
+
+	SIM_FN();
+	lockdep_assert_held(src_ptl);
+	if (!pmd_none(dst_pmdval) || (src_addr & ~PMD_MASK) || (dst_addr & ~PMD_MASK)) {
+		VM_WARN_ON_ONCE(1);
+		spin_unlock(src_ptl);
+		return -EINVAL;
+	}
+	if (!pmd_trans_huge(src_pmdval)) {
+		/* The review of seed 004: the lock also came back for a
+		 * migration entry; the v1 code asserted a present THP. */
+		if (!mm_fix_enabled(FIX_MOVE_PMD_NONPRESENT))
+			mm_bug("BUG_ON", "!pmd_trans_huge(src_pmdval)", __func__, __FILE__, __LINE__,
+			       NULL, NULL);
+		spin_unlock(src_ptl);
+		if (is_pmd_migration_entry(src_pmdval)) {
+			pmd_migration_entry_wait(mm, src_pmd);
+			return -EAGAIN;
+		}
+		return -ENOENT;
+	}
+	src_page = pfn_to_page(pmd_pfn(src_pmdval));
+	if (!is_huge_zero_pfn(pmd_pfn(src_pmdval))) {
+		if (!PageAnonExclusive(src_page)) {
+			spin_unlock(src_ptl);
+			return -EBUSY;
+		}
+		src_folio = page_folio(src_page);
+		folio_get(src_folio);
+	}
+	spin_unlock(src_ptl);
+
+	if (src_folio) {
+		folio_lock(src_folio);
+		/* split_huge_page walks the anon_vma without the folio lock. */
+		src_anon_vma = folio_get_anon_vma(src_folio);
+		if (!src_anon_vma) {
+			err = -EAGAIN;
+			goto unlock_folio;
+		}
+		anon_vma_lock_write(src_anon_vma);
+	}
+	dst_ptl = pmd_lockptr(mm, dst_pmd);
+	double_pt_lock(src_ptl, dst_ptl);
+	if (!pmd_same(pmdp_get(src_pmd), src_pmdval) || !pmd_same(pmdp_get(dst_pmd), dst_pmdval)) {
+		err = -EAGAIN;
+		goto unlock_ptls;
+	}
+	if (src_folio) {
+		if (folio_maybe_dma_pinned(src_folio) || !PageAnonExclusive(folio_page(src_folio, 0))) {
+			err = -EBUSY;
+			goto unlock_ptls;
+		}
+		if (!folio_test_anon(src_folio)) {
+			VM_WARN_ON_ONCE(1);
+			err = -EBUSY;
+			goto unlock_ptls;
+		}
+		src_pmdval = pmdp_huge_clear_flush(src_vma, src_addr, src_pmd);
+		/* Pinned from under us: put it back. */
+		if (folio_maybe_dma_pinned(src_folio)) {
+			set_pmd_at(mm, src_addr, src_pmd, src_pmdval);
+			err = -EBUSY;
+			goto unlock_ptls;
+		}
+		folio_move_anon_rmap(src_folio, dst_vma);
+		WRITE_ONCE(src_folio->index, linear_page_index(dst_vma, dst_addr));
+		/* As mremap: the moved entry is dirty (and writable). */
+		dst_new = pmd_mkwrite(pmd_mkdirty(pfn_pmd(folio_pfn(src_folio))));
+	} else {
+		src_pmdval = pmdp_huge_clear_flush(src_vma, src_addr, src_pmd);
+		dst_new = pfn_pmd(mmk()->huge_zero_pfn);
+	}
+	set_pmd_at(mm, dst_addr, dst_pmd, dst_new);
+	pgtable_trans_huge_deposit(mm, dst_pmd, pgtable_trans_huge_withdraw(mm, src_pmd));
+	oracle_move(mmk()->oracle, mm, src_addr, dst_addr, PMD_SIZE);
+unlock_ptls:
+	double_pt_unlock(src_ptl, dst_ptl);
+	if (src_anon_vma) {
+		anon_vma_unlock_write(src_anon_vma);
+		put_anon_vma(src_anon_vma);
+	}
+unlock_folio:
+	if (src_folio) {
+		folio_unlock(src_folio);
+		folio_put(src_folio);
+	}
+	return err;
 }

@@ -33,6 +33,9 @@ struct ptdesc *pgtable_trans_huge_withdraw(struct mm_struct *mm, pmd_t *pmd);
  * -EBUSY (unmapped, writeback) or -EAGAIN (extra references). */
 int split_folio(struct folio *folio);
 
+/* pmd_folio() of a PMD that must be present (else the crash the kernel had). */
+struct folio *pmd_folio_checked(pmd_t pmd);
+
 /* The folio mapped at @addr of @vma, referenced, or NULL (api.c: follow_page). */
 struct folio *folio_at(struct vm_area_struct *vma, unsigned long addr);
 

@@ -114,6 +114,19 @@ void mm_vmas_insert(struct mm_struct *mm, struct vm_area_struct *vma);
 void mm_vmas_remove(struct mm_struct *mm, struct vm_area_struct *vma);
 int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/* Split so that [start, end) of *vmap is a whole VMA (api.c). */
+int vma_modify_range(struct vm_area_struct **vmap, unsigned long start, unsigned long end);
+/* mmput(): drop an mm_users reference; the last one tears the mm down. */
+void mmput(struct mm_struct *mm);
+/* Set (@enable) or clear the uffd-wp bit of every entry in [start, end)
+ * (change_protection() with MM_CP_UFFD_WP / MM_CP_UFFD_WP_RESOLVE). */
+void change_protection_uffd(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			    bool enable);
+/* copy_from_user() from @mm's memory (uaccess.c): 0 or the bytes not
+ * copied.  The _nofault variant does not fault pages in (pagefault_disable). */
+unsigned long copy_from_user(struct mm_struct *mm, void *dst, unsigned long src, unsigned long len);
+unsigned long copy_from_user_nofault(struct mm_struct *mm, void *dst, unsigned long src,
+				     unsigned long len);
 void unmap_vma_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 void mmap_read_lock(struct mm_struct *mm);

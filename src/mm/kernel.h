@@ -18,6 +18,7 @@
 
 #define MAX_ORDER 10		/* orders 0..9: up to a PMD-size folio */
 #define MAX_MMS 16
+#define MAX_UFFDS 16
 #define MAX_SWAPFILES_MODEL 4
 
 /* The model's settings, the part of sysfs and the boot command line it has. */
@@ -35,6 +36,8 @@ void mm_config_default(struct mm_config *c);
 
 struct arena_chunk;
 struct oracle;
+
+struct userfaultfd_ctx;
 
 struct mm_kernel {
 	struct sim_exec *x;
@@ -60,6 +63,8 @@ struct mm_kernel {
 	struct mm_struct *mms[MAX_MMS];
 	int nr_mms;
 	struct address_space **mappings;	/* every shared/file object, for checkers */
+	struct userfaultfd_ctx *uffds[MAX_UFFDS];	/* every userfaultfd context */
+	int nr_uffds;
 	int nr_mappings, cap_mappings;
 
 	/* counters for reports and leak checks */

@@ -5,7 +5,8 @@
  * MADV_DONTNEED zaps the range: private anonymous memory reads as zero
  * afterwards, a private file mapping reads the file again, shared memory
  * keeps its data (the next access maps it again).  Locked (VM_LOCKED) ranges refuse it with -EINVAL.
- * MADV_HUGEPAGE / MADV_NOHUGEPAGE set the VMA's THP policy.  MADV_PAGEOUT
+ * MADV_HUGEPAGE / MADV_NOHUGEPAGE set the VMA's THP policy, MADV_DONTFORK /
+ * MADV_DOFORK whether fork copies the VMA.  MADV_PAGEOUT
  * swaps the range's exclusive anonymous pages out.  A range with unmapped parts gets the advice
  * where mapped and returns -ENOMEM.  Leaves out: MADV_FREE, MADV_WILLNEED,
  * MADV_COLD, MADV_REMOVE, guard regions, process_madvise.
@@ -13,8 +14,7 @@
 #include "mm/api.h"
 #include "mm/internal.h"
 #include "mm/swap.h"
-
-int vma_modify_range(struct vm_area_struct **vmap, unsigned long start, unsigned long end);
+#include "mm/userfaultfd.h"
 
 static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
@@ -37,6 +37,22 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned 
 		}
 		s = addr > vma->vm_start ? addr : vma->vm_start;
 		e = end < vma->vm_end ? end : vma->vm_end;
+		/* A userfaultfd monitor that asked for UFFD_EVENT_REMOVE hears of
+		 * it first, with the mmap_lock dropped: look again after. */
+		if (!userfaultfd_remove(vma, s, e)) {
+			mmap_read_lock(mm);
+			vma = vma_lookup(mm, s);
+			if (!vma) {
+				err = -ENOMEM;
+				break;
+			}
+			if (vma->vm_flags & VM_LOCKED) {
+				err = -EINVAL;
+				break;
+			}
+			if (e > vma->vm_end)
+				e = vma->vm_end;
+		}
 		/* The zap also updates the data shadow, page table by page table. */
 		zap_page_range_single(vma, s, e - s);
 		addr = e;
@@ -116,8 +132,9 @@ static int madvise_pageout(struct mm_struct *mm, unsigned long start, unsigned l
 	return err;
 }
 
-static int madvise_hugepage(struct mm_struct *mm, unsigned long start, unsigned long end,
-			    bool on)
+/* Advice that only changes VMA flags: clear @clear, then set @set. */
+static int madvise_vma_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
+			     unsigned long clear, unsigned long set)
 {
 	int err = 0;
 
@@ -138,8 +155,7 @@ static int madvise_hugepage(struct mm_struct *mm, unsigned long start, unsigned 
 			break;
 		}
 		vma_start_write(vma);
-		vma->vm_flags &= ~(VM_HUGEPAGE | VM_NOHUGEPAGE);
-		vma->vm_flags |= on ? VM_HUGEPAGE : VM_NOHUGEPAGE;
+		vma->vm_flags = (vma->vm_flags & ~clear) | set;
 		addr = vma->vm_end;
 	}
 	mmap_write_unlock(mm);
@@ -163,9 +179,13 @@ int mmt_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, in
 	case MADV_DONTNEED:
 		return madvise_dontneed(mm, start, end);
 	case MADV_HUGEPAGE:
-		return madvise_hugepage(mm, start, end, true);
+		return madvise_vma_flags(mm, start, end, VM_NOHUGEPAGE, VM_HUGEPAGE);
 	case MADV_NOHUGEPAGE:
-		return madvise_hugepage(mm, start, end, false);
+		return madvise_vma_flags(mm, start, end, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	case MADV_DONTFORK:
+		return madvise_vma_flags(mm, start, end, 0, VM_DONTCOPY);
+	case MADV_DOFORK:
+		return madvise_vma_flags(mm, start, end, VM_DONTCOPY, 0);
 	case MADV_PAGEOUT:
 		return madvise_pageout(mm, start, end);
 	}

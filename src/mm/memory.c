@@ -319,6 +319,11 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct folio *folio = NULL;
 
+	/* A write to a uffd-wp protected PTE goes to user space. */
+	if (!(vmf->flags & FAULT_FLAG_UNSHARE) && userfaultfd_pte_wp(vma, ptep_get(vmf->pte))) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		return handle_userfault(vmf, VM_UFFD_WP);
+	}
 	vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
 	if (vmf->page)
 		folio = page_folio(vmf->page);
@@ -721,6 +726,10 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 		}
 		if (pmd_trans_huge(pmdval)) {
 			if ((flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) && !pmd_write(pmdval)) {
+				/* wp_huge_pmd(): uffd-wp goes to user space. */
+				if (!(flags & FAULT_FLAG_UNSHARE) && userfaultfd_wp(vma) &&
+				    pmd_uffd_wp(pmdval))
+					return handle_userfault(&vmf, VM_UFFD_WP);
 				ret = do_huge_pmd_wp_page(&vmf);
 				if (!(ret & VM_FAULT_FALLBACK))
 					return ret;

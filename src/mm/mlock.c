@@ -10,8 +10,6 @@
 #include "mm/api.h"
 #include "mm/internal.h"
 
-int vma_modify_range(struct vm_area_struct **vmap, unsigned long start, unsigned long end);
-
 static int apply_vma_lock_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
 				bool lock)
 {

@@ -186,6 +186,7 @@ struct mm_struct {
 	atomic_t mm_users;
 	unsigned long flags;		/* MMF_* bits */
 	bool dead;			/* exit_mmap() ran */
+	bool exited;			/* mmt_exit(): the process dropped its mm_users */
 };
 
 /* A shared (MAP_SHARED|MAP_ANONYMOUS) or file mapping's backing object: the

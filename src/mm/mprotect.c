@@ -16,8 +16,6 @@
 #include "mm/api.h"
 #include "mm/huge_mm.h"
 
-int vma_modify_range(struct vm_area_struct **vmap, unsigned long start, unsigned long end);
-
 static unsigned long prot_bits(int prot)
 {
 	return ((prot & PROT_READ) ? VM_READ : 0) | ((prot & PROT_WRITE) ? VM_WRITE : 0) |
@@ -136,4 +134,84 @@ int mmt_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, i
 	}
 	mmap_write_unlock(mm);
 	return err;
+}
+
+/*
+ * change_protection_uffd(): change_protection() with MM_CP_UFFD_WP (set
+ * the uffd-wp bit, write-protecting) or MM_CP_UFFD_WP_RESOLVE (clear it;
+ * PTEs that could be written without a fault become writable at once, as
+ * MM_CP_TRY_CHANGE_WRITABLE does for private writable VMAs).  Swap and
+ * migration entries carry the bit in their own place.  A huge PMD partly in
+ * the range is split.  Leaves out: markers for empty PTEs (WP_UNPOPULATED).
+ */
+static void change_pte_range_uffd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr,
+				  unsigned long end, bool enable)
+{
+	spinlock_t *ptl;
+	pte_t *pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl), *start = pte;
+
+	if (!pte)
+		return;
+	for (; addr < end; pte++, addr += PAGE_SIZE) {
+		pte_t old = ptep_get(pte), new;
+
+		if (pte_none(old))
+			continue;
+		if (!pte_present(old)) {
+			if (pte_marker_uffd_wp(old)) {
+				if (!enable)
+					pte_clear(vma->vm_mm, addr, pte);
+				continue;
+			}
+			new = enable ? pte_swp_mkuffd_wp(old) : pte_swp_clear_uffd_wp(old);
+			if (pte_val(new) != pte_val(old))
+				set_pte_at(vma->vm_mm, addr, pte, new);
+			continue;
+		}
+		new = ptep_get_and_clear(vma->vm_mm, addr, pte);
+		if (enable) {
+			new = pte_mkuffd_wp(new);
+		} else {
+			new = pte_clear_uffd_wp(new);
+			if (!(vma->vm_flags & VM_SHARED) && can_change_pte_writable(vma, addr, new))
+				new = pte_mkwrite(new);
+		}
+		set_pte_at(vma->vm_mm, addr, pte, new);
+	}
+	pte_unmap_unlock(start, ptl);
+}
+
+void change_protection_uffd(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			    bool enable)
+{
+	for (unsigned long addr = start; addr < end;) {
+		unsigned long next = pmd_addr_end(addr, end);
+		pmd_t *pmd = mm_find_pmd(vma->vm_mm, addr);
+		pmd_t val;
+
+		if (!pmd)
+			goto next;
+		val = pmdp_get_lockless(pmd);
+		if (pmd_trans_huge(val)) {
+			if (next - addr == PMD_SIZE) {
+				spinlock_t *ptl = pmd_trans_huge_lock(pmd, vma);
+
+				if (ptl) {
+					val = pmdp_get(pmd);
+					if (pmd_trans_huge(val)) {
+						val = enable ? pmd_mkuffd_wp(val) : pmd_clear_uffd_wp(val);
+						set_pmd_at(vma->vm_mm, addr, pmd, val);
+					}
+					spin_unlock(ptl);
+					goto next;
+				}
+			} else {
+				split_huge_pmd(vma, pmd, addr);
+			}
+		}
+		if (pmd_is_table(pmdp_get_lockless(pmd)))
+			change_pte_range_uffd(vma, pmd, addr, next, enable);
+next:
+		addr = next;
+	}
 }

@@ -182,6 +182,9 @@ static inline bool pte_marker_uffd_wp(pte_t p)
 	return is_pte_marker(p) && (pte_marker_get(pte_to_swp_entry(p)) & PTE_MARKER_UFFD_WP);
 }
 
+/* pte_none_mostly(): empty, or a marker standing for empty. */
+static inline bool pte_none_mostly(pte_t p) { return pte_none(p) || is_pte_marker(p); }
+
 /* ---- PMDs --------------------------------------------------------------- */
 
 static inline bool pmd_none(pmd_t p) { return pmd_val(p) == 0; }
@@ -207,6 +210,7 @@ static inline pmd_t pmd_mkinvalid(pmd_t p) { return __pmd((pmd_val(p) & ~_PAGE_P
 static inline bool pmd_soft_dirty(pmd_t p) { return pmd_val(p) & _PAGE_SOFT_DIRTY; }
 static inline bool pmd_uffd_wp(pmd_t p) { return pmd_val(p) & _PAGE_UFFD_WP; }
 static inline pmd_t pmd_clear_uffd_wp(pmd_t p) { return __pmd(pmd_val(p) & ~_PAGE_UFFD_WP); }
+static inline pmd_t pmd_mkuffd_wp(pmd_t p) { return __pmd((pmd_val(p) & ~_PAGE_RW) | _PAGE_UFFD_WP); }
 static inline pmd_t pmd_swp_clear_uffd_wp(pmd_t p) { return __pmd(pmd_val(p) & ~_PAGE_SWP_UFFD_WP); }
 static inline bool pmd_swp_soft_dirty(pmd_t p) { return pmd_val(p) & _PAGE_SWP_SOFT_DIRTY; }
 static inline bool pmd_swp_uffd_wp(pmd_t p) { return pmd_val(p) & _PAGE_SWP_UFFD_WP; }

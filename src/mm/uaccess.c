@@ -15,6 +15,8 @@
  * pagefault_out_of_memory() does when no OOM kill is due.
  * Leaves out: stack expansion, signals, kernel-mode faults, pkeys.
  */
+#include <string.h>
+
 #include "check/oracle.h"
 #include "mm/api.h"
 #include "mm/internal.h"
@@ -147,6 +149,79 @@ static int user_access(struct mm_struct *mm, unsigned long addr, bool write, uin
 			cpu_relax();
 		sim_retry("user access: fault and retry");
 	}
+}
+
+/*
+ * One piece of a kernel read of user memory (copy_from_user), at most up to
+ * the end of a page, in one step like a user load; the words it reads are
+ * checked against the data shadow.  False if the page is not mapped.
+ */
+static bool copy_piece(struct mm_struct *mm, void *dst, unsigned long src, size_t n)
+{
+	const struct sim_site *site = SIM_SITE("copy_from_user", "src");
+	struct sim_cpu *c = sim_enter(site);
+	const uint8_t *p = (const uint8_t *)mmu_translate(mm, src, false);
+	struct vm_area_struct *vma;
+	uint64_t got, want;
+
+	if (!p)
+		return false;
+	memcpy(dst, p, n);
+	vma = vma_lookup(mm, src);
+	for (unsigned long a = ALIGN(src, 8); vma && a + 8 <= src + n; a += 8) {
+		memcpy(&got, p + (a - src), sizeof(got));
+		if (!oracle_load_ok(mmk()->oracle, vma, a, got, &want))
+			sim_fail(SIM_FIND_INVARIANT, "INV-1",
+				 "data integrity: the kernel read %#llx at %#lx of mm %d (copy_from_user),"
+				 " but the last value written there is %#llx",
+				 (unsigned long long)got, a, mm->id, (unsigned long long)want);
+	}
+	sim_record(c, SIM_OP_USER_READ, site, 0, n, src);
+	return true;
+}
+
+unsigned long copy_from_user_nofault(struct mm_struct *mm, void *dst, unsigned long src,
+				     unsigned long len)
+{
+	unsigned long done = 0;
+
+	while (done < len) {
+		unsigned long a = src + done;
+		size_t n = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+
+		if (n > len - done)
+			n = len - done;
+		if (a >= TASK_SIZE || !copy_piece(mm, (uint8_t *)dst + done, a, n))
+			return len - done;
+		done += n;
+	}
+	return 0;
+}
+
+unsigned long copy_from_user(struct mm_struct *mm, void *dst, unsigned long src, unsigned long len)
+{
+	unsigned long done = 0;
+
+	sim_retry_reset("copy_from_user: fault and retry");
+	while (done < len) {
+		unsigned long a = src + done;
+		size_t n = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+		vm_fault_t fault;
+
+		if (n > len - done)
+			n = len - done;
+		if (a >= TASK_SIZE)
+			return len - done;
+		if (copy_piece(mm, (uint8_t *)dst + done, a, n)) {
+			done += n;
+			continue;
+		}
+		fault = do_user_addr_fault(mm, a, false);
+		if (fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS))
+			return len - done;
+		sim_retry("copy_from_user: fault and retry");
+	}
+	return 0;
 }
 
 int mmt_read(struct mm_struct *mm, unsigned long addr, uint64_t *val)

@@ -14,5 +14,7 @@ extern const struct classic_entry builtin_mm_programs[];
 extern const size_t builtin_mm_nprograms;
 extern const struct classic_entry builtin_swap_programs[];
 extern const size_t builtin_swap_nprograms;
+extern const struct classic_entry builtin_uffd_programs[];
+extern const size_t builtin_uffd_nprograms;
 
 #endif
