@@ -23,11 +23,15 @@ enum {
 /* A program the command can run, with what exploring it should produce. */
 struct catalog_entry {
 	const struct sim_program *prog;
+	const char *name;	/* prog->name, or "prog~fix" for a seed variant */
+	const char *revert;	/* the fix a seed variant runs without, or NULL */
 	const char *group;
 	bool expect_finding;
 	enum sim_finding_kind expect, also;
 	int pct_depth;		/* the PCT depth that suits it */
-	int dfs_bound;		/* the preemption bound that exposes it (buggy) */
+	int dfs_bound;		/* buggy: the preemption bound that exposes it; clean: the
+				 * bound of its exhaustive check */
+	bool find_with_dfs;	/* buggy: --all looks for it with dfs, not pct */
 };
 
 size_t catalog_size(void);

@@ -23,7 +23,8 @@ static const char explore_usage[] =
 	"  -d, --depth D          pct depth: finds bugs needing D-1 preemptions (default 3)\n"
 	"  -p, --preemptions K    dfs: run every schedule with at most K preemptions (default 2)\n"
 	"      --delays K         dfs: bound by K delays instead of preemptions\n"
-	"  -n, --executions N     stop after N executions (default 100000, 0: no limit)\n"
+	"  -n, --executions N     stop after N executions (default 100000, 0: no limit;\n"
+	"                         --all: no limit for the exhaustive dfs of clean programs)\n"
 	"  -t, --time SECONDS     stop after SECONDS seconds\n"
 	"      --max-steps N      steps per execution before a step-limit finding (default 100000)\n"
 	"      --retry-bound N    passes of one retry loop before a livelock finding (default 1000)\n"
@@ -47,7 +48,7 @@ static const char explore_usage[] =
 
 struct explore_cli {
 	struct explore_opts o;
-	bool strategy_set, depth_set, bound_set, all, json, quiet, save, progress;
+	bool strategy_set, depth_set, bound_set, executions_set, all, json, quiet, save, progress;
 	const char *out;
 	struct report_opts ropts;
 };
@@ -142,6 +143,7 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 		a->bound_set = true;
 		return 0;
 	case 'n':
+		a->executions_set = true;
 		return cli_u64("explore", "--executions", arg, UINT64_MAX, &a->o.max_executions)
 			       ? EXIT_USAGE : 0;
 	case 't':
@@ -215,14 +217,20 @@ static struct explore_opts options_for(const struct explore_cli *a, const struct
 	struct explore_opts o = a->o;
 
 	if (!a->strategy_set && a->all)
-		o.kind = e->expect_finding ? EXPLORE_PCT : EXPLORE_DFS;
+		o.kind = e->expect_finding && !e->find_with_dfs ? EXPLORE_PCT : EXPLORE_DFS;
 	if (!a->depth_set)
 		o.pct_depth = e->pct_depth;
 	if (!a->bound_set && a->all)
 		o.bound = e->dfs_bound;
+	/* --all shows a clean program exhausted at its bound: no budget. */
+	if (a->all && !a->executions_set && o.kind == EXPLORE_DFS)
+		o.max_executions = 0;
 	if (o.kind == EXPLORE_DFS && !a->all && !a->bound_set)
 		o.bound = 2;
 	o.progress = a->progress && !a->json ? stderr : NULL;
+	/* A seed variant runs without its fix (the name carries it). */
+	if (e->revert && cli_revert("explore", e->revert, &o.cfg))
+		o.cfg.variant = NULL;
 	return o;
 }
 
@@ -244,7 +252,7 @@ static void print_table(struct row *rows, size_t n)
 	size_t bad = 0;
 	char t[32];
 
-	printf("\n%-24s %-9s %-30s %12s %10s\n", "program", "expected", "result", "executions",
+	printf("\n%-44s %-9s %-30s %12s %10s\n", "program", "expected", "result", "executions",
 	       "time");
 	for (size_t i = 0; i < n; i++) {
 		char res[64];
@@ -253,7 +261,7 @@ static void print_table(struct row *rows, size_t n)
 			snprintf(res, sizeof(res), "found %s", rows[i].r.finding.id);
 		else
 			snprintf(res, sizeof(res), "clean%s", rows[i].r.exhausted ? " (exhausted)" : "");
-		printf("%-24s %-9s %-30s %12llu %10s%s\n", rows[i].name,
+		printf("%-44s %-9s %-30s %12llu %10s%s\n", rows[i].name,
 		       rows[i].expect ? "finding" : "clean", res,
 		       (unsigned long long)rows[i].r.executions,
 		       report_duration(rows[i].r.seconds, t, sizeof(t)),
@@ -273,7 +281,8 @@ static void report_one(const struct explore_cli *a, const char *name, struct exp
 	char *cmd = NULL, file[200];
 
 	if (r->found) {
-		snprintf(file, sizeof(file), "%s%s", name, a->o.cfg.variant ? a->o.cfg.variant : "");
+		snprintf(file, sizeof(file), "%s%s", name,
+			 !strchr(name, '~') && a->o.cfg.variant ? a->o.cfg.variant : "");
 		if (a->save)
 			path = cli_save_token(a->out, file, r->token);
 		cmd = cli_replay_command(r->token, path);
@@ -305,7 +314,7 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 		struct explore_opts o = options_for(a, list[i]);
 		struct row *w = &rows[i];
 
-		w->name = list[i]->prog->name;
+		w->name = list[i]->name;
 		w->expect = list[i]->expect_finding;
 		if (explore_run(list[i]->prog, &o, &w->r)) {
 			fprintf(stderr, "mmtwin explore: %s\n", w->r.errmsg);

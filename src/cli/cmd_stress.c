@@ -123,6 +123,8 @@ int cmd_stress(int argc, char **argv)
 		cli_error("stress", "no program named \"%s\" (see `mmtwin list`)", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (e->revert && cli_revert("stress", e->revert, &cfg))
+		return EXIT_USAGE;
 	if (!(x = sim_exec_new(e->prog, &cfg)))
 		return EXIT_INTERNAL;
 	t0 = now_s();
@@ -137,7 +139,7 @@ int cmd_stress(int argc, char **argv)
 	sim_exec_free(x);
 	report_duration(now_s() - t0, t, sizeof(t));
 	printf("%s: %llu of %llu stress iterations failed (%s, delays %u/1000 up to %u us%s%s)\n",
-	       e->prog->name, (unsigned long long)fails,
+	       e->name, (unsigned long long)fails,
 	       (unsigned long long)(i < iters ? i + 1 : iters), t, cfg.delay_permille,
 	       cfg.delay_max_us, cfg.delay_at ? " in " : "", cfg.delay_at ? cfg.delay_at : "");
 	if (fails)

@@ -350,8 +350,9 @@ const struct classic_entry builtin_uffd_programs[] = {
 	{ &uffd_move_swapcache, false, SIM_FIND_NONE, SIM_FIND_NONE, 0 },
 	{ &uffd_move_swap_missed, false, SIM_FIND_NONE, SIM_FIND_NONE, 0 },
 	{ &uffd_move_swap_wrong, false, SIM_FIND_NONE, SIM_FIND_NONE, 0 },
-	{ &uffd_move_pmd_migration, false, SIM_FIND_NONE, SIM_FIND_NONE, 0 },
-	{ &uffd_move_pmd_split_migration, false, SIM_FIND_NONE, SIM_FIND_NONE, 0 },
+	/* THP programs run ~1000 steps each: exhaustive at one preemption. */
+	{ &uffd_move_pmd_migration, false, SIM_FIND_NONE, SIM_FIND_NONE, 1 },
+	{ &uffd_move_pmd_split_migration, false, SIM_FIND_NONE, SIM_FIND_NONE, 1 },
 };
 
 const size_t builtin_uffd_nprograms =
