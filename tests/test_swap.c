@@ -1,6 +1,8 @@
 /*
- * test_swap.c - the swap model: devices, the swap map, the swap cache,
- * reclaim and swap-in, sequentially and under the explorer (seed 002).
+ * test_swap.c - the swap model: devices, the swap map and its allocation
+ * policies (v6.17 clusters, lowest-free, LIFO), the swap cache, reclaim and
+ * swap-in, sequentially and under the explorer (seed 002; two CPUs
+ * allocating from clusters of their own).
  */
 #include "mmtest.h"
 
@@ -179,7 +181,11 @@ static void thp_reclaim(struct mm_kernel *k, struct mt *t)
 	MT_TRUE(pmd_trans_huge(mt_pmd(t->mm, t->addr)));
 	MT_EQ(mmt_reclaim(1), 1);
 	MT_TRUE(pmd_is_table(mt_pmd(t->mm, t->addr)));
-	entry_at(t->mm, t->addr + 300 * PAGE_SIZE);
+	/* Order 9 takes the only free cluster, whole. */
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i += 100)
+		MT_EQ(swp_offset(entry_at(t->mm, t->addr + i * PAGE_SIZE)), 512 + i);
+	MT_EQ(si0()->cluster_info[1].order, HPAGE_PMD_ORDER);
+	MT_EQ(si0()->cluster_info[1].flags, CLUSTER_FLAG_FULL);
 	MT_EQ(t->mm->rss_stat[MM_SWAPENTS].counter, 512);
 	MT_READ(t->mm, t->addr, 41);
 	MT_READ(t->mm, t->addr + 300 * PAGE_SIZE, 42);
@@ -263,22 +269,270 @@ static void remove_mapping_fails(struct mm_kernel *k, struct mt *t)
 	MT_EQ(mt_pfn(t->mm, t->addr), t->pfn);
 }
 
-/* The kernel-like policy walks a cursor forward: a slot freed behind it is
- * not handed out again at once. */
-static void policies(struct mm_kernel *k, struct mt *t)
+/* ---- the kernel-like allocator: v6.17 clusters ------------------------------------- */
+
+static struct swap_cluster_info *cluster(unsigned long idx)
+{
+	return &si0()->cluster_info[idx];
+}
+
+/* The next offset for @order of CPU @cpu on device 0 (-1: the pseudo-CPU
+ * that runs setup). */
+static unsigned long pcp_next(int cpu, int order)
+{
+	return si0()->percpu_next[(cpu + 1) * SWAP_NR_ORDERS + order];
+}
+
+static unsigned long slot_at(struct mm_struct *mm, unsigned long addr)
+{
+	return swp_offset(entry_at(mm, addr));
+}
+
+static void pageout_at(struct mm_struct *mm, unsigned long addr, unsigned long pages)
+{
+	MT_EQ(mmt_madvise(mm, addr, pages * PAGE_SIZE, MADV_PAGEOUT), 0);
+}
+
+/* @n pages at @addr, order 0 unless THP says otherwise, page i holding @base + i. */
+static void map_at(struct mm_struct *mm, unsigned long addr, unsigned long n, uint64_t base)
+{
+	MT_EQ(mt_map(mm, addr, n * PAGE_SIZE, MT_RW, MT_ANON), addr);
+	for (unsigned long i = 0; i < n; i++)
+		MT_WRITE(mm, addr + i * PAGE_SIZE, base + i);
+}
+
+/*
+ * A tiny device (8 slots, one cluster, which starts on nonfull[0] because
+ * the header and the 503 slots past the end count as used).  Order 0 runs
+ * forward from the CPU's offset; a slot freed behind it waits until the
+ * cluster is used up, then the frag list gives it back; when the cluster is
+ * full a free slot moves it to nonfull, where the next allocation finds it.
+ */
+static void policy_cluster(struct mm_kernel *k, struct mt *t)
 {
 	(void)k;
 	MT_EQ(mmt_swapon(8, true, SWAP_ALLOC_CLUSTER), 0);
-	map_pages(t, 3, 1);
+	MT_EQ(si0()->nr_clusters, 1);
+	MT_EQ(cluster(0)->count, 1 + 503);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_NONFULL);
+	map_pages(t, 9, 1);
 	pageout(t, 3);
-	/* Device 0 (cluster) hands out 1, 2, 3 in order. */
 	for (unsigned long i = 0; i < 3; i++)
-		MT_EQ(swp_offset(entry_at(t->mm, t->addr + i * PAGE_SIZE)), 1 + i);
-	/* Swapping them in frees 1..3; the cluster cursor moves on to 4. */
-	for (unsigned long i = 0; i < 3; i++)
+		MT_EQ(slot_at(t->mm, t->addr + i * PAGE_SIZE), 1 + i);
+	MT_EQ(cluster(0)->count, 504 + 3);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_FRAG);	/* a CPU's cluster sits on frag */
+	MT_EQ(pcp_next(-1, 0), 4);
+	/* Swapping page 1 in frees slot 2, behind the offset. */
+	MT_READ(t->mm, t->addr + PAGE_SIZE, 2);
+	MT_EQ(map_of(2), 0);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_NONFULL);
+	for (unsigned long i = 3; i < 8; i++) {
+		pageout_at(t->mm, t->addr + i * PAGE_SIZE, 1);
+		MT_EQ(slot_at(t->mm, t->addr + i * PAGE_SIZE), 1 + i);	/* 4..8, not 2 */
+	}
+	MT_EQ(pcp_next(-1, 0), 0);	/* the run reached the end of the device */
+	MT_EQ(cluster(0)->count, 511);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_FRAG);
+	/* Used up: the slow path rescans the frag cluster from its start. */
+	pageout_at(t->mm, t->addr + PAGE_SIZE, 1);
+	MT_EQ(slot_at(t->mm, t->addr + PAGE_SIZE), 2);
+	MT_EQ(cluster(0)->count, SWAPFILE_CLUSTER);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_FULL);
+	/* The device is full: page 8 stays in memory. */
+	pageout_at(t->mm, t->addr + 8 * PAGE_SIZE, 1);
+	MT_TRUE(pte_present(mt_pte(t->mm, t->addr + 8 * PAGE_SIZE)));
+	/* Freeing slot 6 moves the full cluster to nonfull; page 8 gets slot 6. */
+	MT_READ(t->mm, t->addr + 5 * PAGE_SIZE, 6);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_NONFULL);
+	pageout_at(t->mm, t->addr + 8 * PAGE_SIZE, 1);
+	MT_EQ(slot_at(t->mm, t->addr + 8 * PAGE_SIZE), 6);
+	for (unsigned long i = 0; i < 9; i++)
 		MT_READ(t->mm, t->addr + i * PAGE_SIZE, 1 + i);
+	MT_EQ(si0()->inuse_pages, 0);
+	MT_EQ(cluster(0)->count, 504);
+}
+
+/* v6.17 takes a free cluster before the nonfull ones: on a 1024-slot device
+ * (clusters 0 and 2 partly unusable) the first slot handed out is 512. */
+static void cluster_free_first(struct mm_kernel *k, struct mt *t)
+{
+	(void)k;
+	MT_EQ(mmt_swapon(1024, true, SWAP_ALLOC_CLUSTER), 0);
+	MT_EQ(si0()->nr_clusters, 3);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_NONFULL);
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_FREE);
+	MT_EQ(cluster(2)->flags, CLUSTER_FLAG_NONFULL);
+	MT_EQ(cluster(2)->count, 511);		/* only slot 1024 is usable */
+	map_pages(t, 2, 40);
+	pageout(t, 2);
+	MT_EQ(slot_at(t->mm, t->addr), 512);
+	MT_EQ(slot_at(t->mm, t->addr + PAGE_SIZE), 513);
+	MT_EQ(cluster(1)->count, 2);
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_FRAG);
+	/* Both freed: the cluster is empty and goes back to the free list. */
+	MT_READ(t->mm, t->addr, 40);
+	MT_READ(t->mm, t->addr + PAGE_SIZE, 41);
+	MT_EQ(cluster(1)->count, 0);
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_FREE);
+	/* The CPU's offset still points into it: an emptied cluster is
+	 * scanned from its start again. */
+	MT_EQ(pcp_next(-1, 0), 514);
 	pageout(t, 1);
-	MT_EQ(swp_offset(entry_at(t->mm, t->addr)), 4);
+	MT_EQ(slot_at(t->mm, t->addr), 512);
+	MT_READ(t->mm, t->addr, 40);
+}
+
+#define RA 0x30000000UL
+#define RB 0x40000000UL
+#define RC 0x50000000UL
+
+/*
+ * mTHP (order 4) on a 2048-slot device: the first folio takes a free
+ * cluster, which becomes an order-4 cluster, and runs on through it in
+ * aligned steps of 16; an order-0 page takes another free cluster; slots
+ * freed behind the CPU's order-4 offset are not gone back to.
+ */
+static void cluster_large(struct mm_kernel *k, struct mt *t)
+{
+	(void)k;
+	MT_EQ(mmt_swapon(2048, true, SWAP_ALLOC_CLUSTER), 0);
+	t->mm = mmt_mm_create();
+	map_at(t->mm, RA, 48, 100);
+	MT_EQ(mt_folio(mt_pfn(t->mm, RA))->order, 4);
+	pageout_at(t->mm, RA, 32);
+	for (unsigned long i = 0; i < 32; i++)
+		MT_EQ(slot_at(t->mm, RA + i * PAGE_SIZE), 512 + i);
+	MT_EQ(cluster(1)->order, 4);
+	MT_EQ(cluster(1)->count, 32);
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_FRAG);
+	MT_EQ(pcp_next(-1, 4), 544);
+	MT_EQ(pcp_next(-1, 0), 0);
+	/* Order 0 does not share the order-4 cluster. */
+	mmt_thp_set(0, 0);
+	map_at(t->mm, RB, 1, 7);
+	mmt_thp_set(1UL << 4, 0);
+	pageout_at(t->mm, RB, 1);
+	MT_EQ(slot_at(t->mm, RB), 1024);
+	MT_EQ(cluster(2)->order, 0);
+	/* The first folio's slots are freed: its cluster goes to nonfull[4],
+	 * but the next folio continues at the CPU's offset. */
+	MT_EQ(mmt_munmap(t->mm, RA, 16 * PAGE_SIZE), 0);
+	MT_EQ(map_of(512), 0);
+	MT_EQ(cluster(1)->count, 16);
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_NONFULL);
+	pageout_at(t->mm, RA + 32 * PAGE_SIZE, 16);
+	for (unsigned long i = 32; i < 48; i++)
+		MT_EQ(slot_at(t->mm, RA + i * PAGE_SIZE), 512 + i);
+	for (unsigned long i = 16; i < 48; i++)
+		MT_READ(t->mm, RA + i * PAGE_SIZE, 100 + i);
+	MT_READ(t->mm, RB, 7);
+}
+
+/*
+ * Order 0 steals from an order-4 cluster when its own clusters are full
+ * (1023 slots: cluster 0 and a free cluster 1).  The stolen-from cluster
+ * keeps its order; order 4 then skips the runs order 0 took.
+ */
+static void cluster_steal(struct mm_kernel *k, struct mt *t)
+{
+	(void)k;
+	MT_EQ(mmt_swapon(1023, true, SWAP_ALLOC_CLUSTER), 0);
+	MT_EQ(si0()->nr_clusters, 2);
+	t->mm = mmt_mm_create();
+	map_at(t->mm, RA, 16, 1000);
+	pageout_at(t->mm, RA, 16);
+	MT_EQ(slot_at(t->mm, RA), 512);
+	MT_EQ(pcp_next(-1, 4), 528);
+	mmt_thp_set(0, 0);
+	map_at(t->mm, RB, 513, 2000);
+	pageout_at(t->mm, RB, 511);
+	for (unsigned long i = 0; i < 511; i++)
+		MT_EQ(slot_at(t->mm, RB + i * PAGE_SIZE), 1 + i);
+	MT_EQ(cluster(0)->flags, CLUSTER_FLAG_FULL);
+	pageout_at(t->mm, RB + 511 * PAGE_SIZE, 1);
+	MT_EQ(slot_at(t->mm, RB + 511 * PAGE_SIZE), 528);	/* stolen from frag[4] */
+	MT_EQ(cluster(1)->order, 4);
+	MT_EQ(pcp_next(-1, 0), 529);
+	pageout_at(t->mm, RB + 512 * PAGE_SIZE, 1);
+	MT_EQ(slot_at(t->mm, RB + 512 * PAGE_SIZE), 529);	/* the fast path, same cluster */
+	mmt_thp_set(1UL << 4, 0);
+	map_at(t->mm, RC, 16, 3000);
+	pageout_at(t->mm, RC, 16);
+	MT_EQ(slot_at(t->mm, RC), 544);			/* 528..543 is no longer free */
+	MT_EQ(cluster(1)->count, 16 + 2 + 16);
+	MT_READ(t->mm, RA + 5 * PAGE_SIZE, 1005);
+	MT_READ(t->mm, RB + 511 * PAGE_SIZE, 2511);
+	MT_READ(t->mm, RB + 512 * PAGE_SIZE, 2512);
+	MT_READ(t->mm, RC + 15 * PAGE_SIZE, 3015);
+}
+
+/*
+ * A cluster's order lasts while it has slots in use: an emptied cluster may
+ * be taken by another order, and a CPU's offset into it then serves order 0
+ * (which may use a cluster of any order) but not another large order.
+ */
+static void cluster_order(struct mm_kernel *k, struct mt *t)
+{
+	(void)k;
+	MT_EQ(mmt_swapon(1023, true, SWAP_ALLOC_CLUSTER), 0);
+	t->mm = mmt_mm_create();
+	mmt_thp_set(0, 0);
+	map_at(t->mm, RB, 2, 10);
+	pageout_at(t->mm, RB, 1);
+	MT_EQ(slot_at(t->mm, RB), 512);
+	MT_READ(t->mm, RB, 10);				/* cluster 1 empties */
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_FREE);
+	MT_EQ(pcp_next(-1, 0), 513);
+	/* An order-4 folio takes the free cluster 1, which becomes order 4. */
+	mmt_thp_set(1UL << 4, 0);
+	map_at(t->mm, RA, 16, 100);
+	pageout_at(t->mm, RA, 16);
+	MT_EQ(slot_at(t->mm, RA), 512);
+	MT_EQ(cluster(1)->order, 4);
+	/* Order 0 goes on at its offset, inside the order-4 cluster. */
+	pageout_at(t->mm, RB + PAGE_SIZE, 1);
+	MT_EQ(slot_at(t->mm, RB + PAGE_SIZE), 528);
+	MT_EQ(cluster(1)->order, 4);
+	/* Order 4 skips the run order 0 took. */
+	map_at(t->mm, RC, 16, 200);
+	pageout_at(t->mm, RC, 16);
+	MT_EQ(slot_at(t->mm, RC), 544);
+	MT_EQ(pcp_next(-1, 4), 560);
+	/* Empty cluster 1 again; order 0 (offset 529) restarts it at 512, as
+	 * an order-0 cluster, so the order-4 offset (560) is no use: with no
+	 * free cluster the next order-4 folio is split. */
+	MT_EQ(mmt_munmap(t->mm, RA, 16 * PAGE_SIZE), 0);
+	MT_EQ(mmt_munmap(t->mm, RC, 16 * PAGE_SIZE), 0);
+	MT_EQ(mmt_munmap(t->mm, RB + PAGE_SIZE, PAGE_SIZE), 0);
+	MT_EQ(cluster(1)->flags, CLUSTER_FLAG_FREE);
+	pageout_at(t->mm, RB, 1);
+	MT_EQ(slot_at(t->mm, RB), 512);
+	MT_EQ(cluster(1)->order, 0);
+	map_at(t->mm, RA, 16, 300);
+	pageout_at(t->mm, RA, 16);
+	MT_EQ(slot_at(t->mm, RA), 513);
+	MT_EQ(mt_folio(mt_pfn(t->mm, RA + PAGE_SIZE))->order, 0);
+	MT_EQ(cluster(1)->order, 0);
+	MT_READ(t->mm, RB, 10);
+	for (unsigned long i = 0; i < 16; i++)
+		MT_READ(t->mm, RA + i * PAGE_SIZE, 300 + i);
+}
+
+/* A large folio on a device smaller than a cluster: the only cluster holds
+ * the header, so it serves order 0 only; the folio is split. */
+static void cluster_large_tiny(struct mm_kernel *k, struct mt *t)
+{
+	(void)k;
+	MT_EQ(mmt_swapon(64, true, SWAP_ALLOC_CLUSTER), 0);
+	t->mm = mmt_mm_create();
+	map_at(t->mm, RA, 16, 50);
+	MT_EQ(mt_folio(mt_pfn(t->mm, RA))->order, 4);
+	pageout_at(t->mm, RA, 16);
+	MT_EQ(slot_at(t->mm, RA), 1);
+	MT_EQ(mt_folio(mt_pfn(t->mm, RA + PAGE_SIZE))->order, 0);
+	MT_EQ(cluster(0)->order, 0);
+	for (unsigned long i = 0; i < 16; i++)
+		MT_READ(t->mm, RA + i * PAGE_SIZE, 50 + i);
 }
 
 /* LIFO hands out the most recently freed slot first. */
@@ -397,7 +651,12 @@ static const struct CMUnitTest sequential[] = {
 	MT_CASE(fork_shared, .setup = fork_shared),
 	MT_CASE(zap_swap, .setup = zap_swap),
 	MT_CASE(remove_mapping_fails, .setup = remove_mapping_fails),
-	MT_CASE(policy_cluster, .setup = policies),
+	MT_CASE(policy_cluster, .setup = policy_cluster),
+	MT_CASE(cluster_free_first, .setup = cluster_free_first),
+	MT_CASE(cluster_large, .setup = cluster_large, .cfg = &mthp_cfg),
+	MT_CASE(cluster_steal, .setup = cluster_steal, .cfg = &mthp_cfg),
+	MT_CASE(cluster_order, .setup = cluster_order, .cfg = &mthp_cfg),
+	MT_CASE(cluster_large_tiny, .setup = cluster_large_tiny, .cfg = &mthp_cfg),
 	MT_CASE(policy_lifo, .setup = policy_lifo),
 	MT_CASE(swap_map_ops, .setup = swap_map_ops),
 	MT_CASE(write_frees_swap, .setup = write_frees_swap),
@@ -410,6 +669,87 @@ static const struct CMUnitTest sequential[] = {
 	MT_CASE(checker_inv5_unwritten, .setup = discarded_slot, .want_kind = SIM_FIND_INVARIANT,
 		.want_id = "INV-5", .want_msg = "never written"),
 };
+
+/* ---- two CPUs, two clusters -------------------------------------------------------- */
+
+/* 513 slots: two clusters, both on nonfull[0] (the header in cluster 0,
+ * the end of the device in cluster 1: slots 512 and 513).  Each CPU swaps
+ * out two pages of its own mm; whoever comes first takes cluster 0 (slots
+ * 1, 2), the other, finding it on no list but frag, takes cluster 1, and
+ * each runs on in its own through its per-CPU offset. */
+struct two_cpus {
+	struct mm_struct *mm[2];
+};
+
+static void two_setup(struct mm_kernel *k, void *st)
+{
+	struct two_cpus *s = st;
+
+	(void)k;
+	MT_EQ(mmt_swapon(513, true, SWAP_ALLOC_CLUSTER), 0);
+	for (int c = 0; c < 2; c++) {
+		s->mm[c] = mmt_mm_create();
+		map_at(s->mm[c], RA, 2, 10 * (uint64_t)c + 1);
+	}
+}
+
+static void two_run(struct mm_kernel *k, void *st, int cpu)
+{
+	struct two_cpus *s = st;
+
+	(void)k;
+	pageout_at(s->mm[cpu], RA, 2);
+}
+
+static void two_check(struct mm_kernel *k, void *st)
+{
+	struct two_cpus *s = st;
+	unsigned long first[2];
+
+	(void)k;
+	for (int c = 0; c < 2; c++) {
+		first[c] = slot_at(s->mm[c], RA);
+		MT_EITHER(first[c], 1, 512);
+		MT_EQ(slot_at(s->mm[c], RA + PAGE_SIZE), first[c] + 1);
+	}
+	MT_NE(first[0], first[1]);
+	/* The CPU in cluster 0 goes on at 3; the other used cluster 1 up. */
+	MT_EQ(pcp_next(first[0] == 1 ? 0 : 1, 0), 3);
+	MT_EQ(pcp_next(first[0] == 1 ? 1 : 0, 0), 0);
+	MT_EQ(pcp_next(-1, 0), 0);
+	MT_EQ(si0()->cluster_info[0].count, 1 + 2);
+	MT_EQ(si0()->cluster_info[1].count, SWAPFILE_CLUSTER);
+	MT_EQ(si0()->cluster_info[1].flags, CLUSTER_FLAG_FULL);
+}
+
+MM_PROGRAM(swap_two_cpus, "two CPUs swap out into clusters of their own", 2, struct two_cpus,
+	   two_setup, two_run, two_check);
+
+/* Every schedule within one preemption, then a PCT budget. */
+static void test_two_cpus_two_clusters(void **state)
+{
+	struct explore_result r;
+	struct explore_opts o;
+
+	(void)state;
+	explore_opts_default(&o);
+	o.kind = EXPLORE_DFS;
+	o.bound = 1;
+	assert_int_equal(explore_run(&swap_two_cpus, &o, &r), 0);
+	if (r.found)
+		fail_msg("dfs: %s: %s", r.finding.id, r.finding.msg);
+	assert_true(r.exhausted);
+	explore_result_free(&r);
+	explore_opts_default(&o);
+	o.kind = EXPLORE_PCT;
+	o.seed = 1;
+	o.pct_depth = 3;
+	o.max_executions = test_soak() ? 20000 : 200;
+	assert_int_equal(explore_run(&swap_two_cpus, &o, &r), 0);
+	if (r.found)
+		fail_msg("pct: %s: %s", r.finding.id, r.finding.msg);
+	explore_result_free(&r);
+}
 
 /* ---- seed 002 under the explorer ---------------------------------------------------- */
 
@@ -488,8 +828,10 @@ int main(void)
 	const struct CMUnitTest explored[] = {
 		cmocka_unit_test(test_seed002_fixed),
 		cmocka_unit_test(test_seed002_reverted),
+		cmocka_unit_test(test_two_cpus_two_clusters),
 	};
 	int fails = cmocka_run_group_tests_name("swap: sequential", sequential, NULL, NULL);
 
-	return fails | cmocka_run_group_tests_name("swap: seed 002 explored", explored, NULL, NULL);
+	return fails | cmocka_run_group_tests_name("swap: explored (seed 002, two CPUs)", explored,
+						   NULL, NULL);
 }

@@ -7,9 +7,15 @@
  * swap_map: one byte per slot, the kernel's encoding - a count of page-table
  * references in the low six bits and SWAP_HAS_CACHE (0x40): a folio is, or
  * is about to be, in the swap cache for the slot, or a SWP_SYNCHRONOUS_IO
- * swap-in pinned it.  A slot is free iff the byte is 0.  Count
- * continuations (more than 62 references) are left out: the count saturates
- * and swap_duplicate() fails with -ENOMEM there.
+ * swap-in pinned it.  A slot is free iff the byte is 0; slot 0, the
+ * header, is SWAP_MAP_BAD.  Count continuations (more than 62 references)
+ * are left out: the count saturates and swap_duplicate() fails with -ENOMEM
+ * there.
+ *
+ * Which free slot an allocation gets is the device's policy: v6.17's
+ * cluster allocator (kernel-like, the per-CPU clusters make reuse depend
+ * on who frees and who allocates), or the lowest free slot, or the most
+ * recently freed one, for races that need a slot reused at once.
  *
  * Lock order: the swap cache lock and the device lock are leaves (taken
  * alone, or inside a PTL / the folio lock), see docs/LOCKING.md.
@@ -28,11 +34,49 @@
 #define SWP_WRITEOK 0x02
 #define SWP_SYNCHRONOUS_IO 0x04	/* zram-like: I/O completes in the caller */
 
+#define SWAP_MAP_BAD 0x3f		/* slot 0, the header: never allocated */
+
 /* Which free slot the allocator hands out (DESIGN: reuse must be steerable). */
 enum swap_alloc_policy {
-	SWAP_ALLOC_CLUSTER,	/* kernel-like: a cursor walking forward, wrapping */
+	/* kernel-like, v6.17: 512-slot clusters tagged with an order, the
+	 * free / nonfull / frag / full lists, and a per-CPU next offset per
+	 * order (swapfile.c: folio_alloc_swap) */
+	SWAP_ALLOC_CLUSTER,
 	SWAP_ALLOC_LOWEST,	/* the lowest free slot(s) */
 	SWAP_ALLOC_LIFO,	/* the most recently freed slot (order 0) */
+};
+
+/* SWAP_ALLOC_CLUSTER: slots are grouped in clusters of one PMD's worth
+ * (CONFIG_THP_SWAP); a folio of order 0..HPAGE_PMD_ORDER fits in one. */
+#define SWAPFILE_CLUSTER HPAGE_PMD_NR
+#define SWAP_NR_ORDERS (HPAGE_PMD_ORDER + 1)
+
+/* swap_cluster_info.flags: which list the cluster is on (kept in sync with
+ * the list, as the kernel does); CLUSTER_FLAG_NONE: off every list,
+ * isolated by an allocation.  Clusters up to CLUSTER_FLAG_USABLE may be
+ * allocated from through a per-CPU offset.  (No discard list.) */
+enum swap_cluster_flags {
+	CLUSTER_FLAG_NONE,
+	CLUSTER_FLAG_FREE,
+	CLUSTER_FLAG_NONFULL,
+	CLUSTER_FLAG_FRAG,
+	CLUSTER_FLAG_USABLE = CLUSTER_FLAG_FRAG,
+	CLUSTER_FLAG_FULL,
+};
+
+#define SWAP_CLUSTER_NIL 0xffffffffu	/* no cluster: an end of a list */
+
+/* A list of clusters, linked through their indices. */
+struct swap_cluster_list {
+	unsigned int first, last;
+};
+
+/* One cluster (the kernel's struct swap_cluster_info; its lock is si->lock). */
+struct swap_cluster_info {
+	unsigned int list_prev, list_next;	/* on the list its flags name */
+	unsigned short count;	/* slots in use, with the header and the slots past max */
+	unsigned char flags;	/* enum swap_cluster_flags */
+	unsigned char order;	/* the order it serves; set by its first allocation */
 };
 
 /* Model bookkeeping of a slot's data, for INV-5 and the data oracle. */
@@ -43,11 +87,27 @@ struct swap_info_struct {
 	int type;
 	unsigned long max;		/* slots; slot 0 is the header, never used */
 	unsigned char *swap_map;	/* lock; lockless readers use READ_ONCE */
-	spinlock_t lock;		/* swap_map changes (the kernel's cluster locks) */
+	spinlock_t lock;		/* swap_map changes, clusters (cluster locks, si->lock) */
 	atomic_t users;			/* get_swap_device() references */
 	unsigned long inuse_pages;	/* lock */
 	enum swap_alloc_policy policy;
-	unsigned long cursor;		/* SWAP_ALLOC_CLUSTER: next slot to try */
+	/* SWAP_ALLOC_CLUSTER, all under lock (the kernel's cluster locks and
+	 * si->lock); cluster_info is NULL for the other policies */
+	struct swap_cluster_info *cluster_info;
+	unsigned int nr_clusters;
+	struct swap_cluster_list free_clusters;
+	struct swap_cluster_list nonfull_clusters[SWAP_NR_ORDERS];
+	struct swap_cluster_list frag_clusters[SWAP_NR_ORDERS];
+	struct swap_cluster_list full_clusters;
+	unsigned long frag_cluster_nr[SWAP_NR_ORDERS];
+	/* The kernel's per-CPU percpu_swap_cluster.offset[order] (with .si,
+	 * the device it belongs to, modelled by being non-zero on at most
+	 * one device for a CPU and order): the slot where this CPU's next
+	 * allocation of that order starts scanning, 0: none.  Indexed by
+	 * (CPU id + 1) * SWAP_NR_ORDERS + order; index 0 is the pseudo-CPU
+	 * of setup and checks.  Only its own CPU reads or writes an entry. */
+	unsigned int *percpu_next;
+	int nr_percpu;
 	unsigned long *lifo;		/* SWAP_ALLOC_LIFO: freed slots, most recent last */
 	unsigned long nr_lifo;
 	/* the swap cache of this device (the kernel's swap address_space) */
