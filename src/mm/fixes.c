@@ -50,8 +50,3 @@ unsigned long mm_fix_match(const char *id)
 	}
 	return mask;
 }
-
-bool mm_fix_enabled(enum mm_fix fix)
-{
-	return !(mmk()->cfg.fixes_reverted & (1UL << fix));
-}

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mm/kernel.h"
+
 enum mm_fix {
 	/* do_swap_page(): pin the entry with swapcache_prepare() for the whole
 	 * SWP_SYNCHRONOUS_IO bypass, and back off if it is taken (seed 002). */
@@ -50,6 +52,9 @@ extern const struct mm_fix_info mm_fixes[MM_NR_FIXES];
 unsigned long mm_fix_match(const char *id);
 
 /* Is @fix applied in the running model kernel? */
-bool mm_fix_enabled(enum mm_fix fix);
+static inline bool mm_fix_enabled(enum mm_fix fix)
+{
+	return !(mmk()->cfg.fixes_reverted & (1UL << fix));
+}
 
 #endif

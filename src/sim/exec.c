@@ -118,6 +118,7 @@ void sim_exec_reset(struct sim_exec *x, const struct sim_backend *be)
 	}
 	cpu_reset(x, &x->seq, -1, true);
 	lockdep_reset(x->ld);
+	x->solo = be == &sim_explore_backend && x->ncpus == 1 && !x->cfg.check_every_step;
 	x->iteration++;
 }
 
@@ -217,8 +218,8 @@ void sim_fail(enum sim_finding_kind kind, const char *id, const char *fmt, ...)
 
 /* ---- trace -------------------------------------------------------------- */
 
-void sim_record(struct sim_cpu *c, enum sim_op op, const struct sim_site *site, uint32_t obj,
-		uint64_t val, uint64_t val2)
+void sim_record_event(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
+		      uint32_t obj, uint64_t val, uint64_t val2)
 {
 	struct sim_exec *x;
 

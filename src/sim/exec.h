@@ -232,6 +232,7 @@ struct sim_exec {
 	struct sim_config cfg;
 	const struct sim_backend *be;
 	int ncpus;
+	bool solo;		/* explore, one CPU, no per-step checks: a point only counts */
 	struct sim_cpu *cpus;
 	struct sim_cpu seq;
 	uint64_t steps;
@@ -310,7 +311,13 @@ extern const struct sim_backend sim_explore_backend;
 extern const struct sim_backend sim_stress_backend;
 
 /* Record an event for the running CPU (explore traces only). */
-void sim_record(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
-		uint32_t obj, uint64_t val, uint64_t val2);
+void sim_record_event(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
+		      uint32_t obj, uint64_t val, uint64_t val2);
+static inline void sim_record(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
+			      uint32_t obj, uint64_t val, uint64_t val2)
+{
+	if (c && !c->seq && c->x->cfg.trace)
+		sim_record_event(c, op, site, obj, val, val2);
+}
 
 #endif

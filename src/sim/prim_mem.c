@@ -63,7 +63,7 @@ const char *sim_site_str(const struct sim_site *s, char *buf, size_t n)
 	return buf;
 }
 
-static uint64_t load_n(const volatile void *p, size_t size)
+static inline __attribute__((always_inline)) uint64_t load_n(const volatile void *p, size_t size)
 {
 	switch (size) {
 	case 1: return __atomic_load_n((const volatile uint8_t *)p, __ATOMIC_SEQ_CST);
@@ -74,7 +74,7 @@ static uint64_t load_n(const volatile void *p, size_t size)
 	abort();
 }
 
-static void store_n(volatile void *p, uint64_t v, size_t size)
+static inline __attribute__((always_inline)) void store_n(volatile void *p, uint64_t v, size_t size)
 {
 	switch (size) {
 	case 1: __atomic_store_n((volatile uint8_t *)p, (uint8_t)v, __ATOMIC_SEQ_CST); return;

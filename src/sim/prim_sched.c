@@ -213,7 +213,8 @@ void sim_retry_site(const struct sim_site *site)
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nretry && strcmp(c->retry[i].site->expr, site->expr); i++)
+	for (i = 0; i < c->nretry && c->retry[i].site != site &&
+		    strcmp(c->retry[i].site->expr, site->expr); i++)
 		;
 	if (i == c->nretry) {
 		if (c->nretry == SIM_MAX_RETRY_SITES)
@@ -234,7 +235,7 @@ void sim_retry_reset_site(const struct sim_site *site)
 	if (!c)
 		return;
 	for (int i = 0; i < c->nretry; i++)
-		if (!strcmp(c->retry[i].site->expr, site->expr))
+		if (c->retry[i].site == site || !strcmp(c->retry[i].site->expr, site->expr))
 			c->retry[i].count = 0;
 }
 

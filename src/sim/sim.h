@@ -34,8 +34,16 @@ static inline struct sim_cpu *sim_enter(const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_cur_cpu;
 
-	if (c && !c->seq)
-		c->x->be->point(c, site);
+	if (c && !c->seq) {
+		struct sim_exec *x = c->x;
+
+		/* One CPU: nothing to choose, so a point only counts the step
+		 * (the backend reports the step limit). */
+		if (x->solo && x->steps < x->cfg.max_steps)
+			x->steps++;
+		else
+			x->be->point(c, site);
+	}
 	return c;
 }
 
