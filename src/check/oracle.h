@@ -27,6 +27,10 @@ struct vm_area_struct;
 struct oracle *oracle_new(void);
 void oracle_free(struct oracle *o);
 void oracle_reset(struct oracle *o);
+/* Benchmarks only: with @on false, nothing is recorded and every load is
+ * accepted (INV-1 unchecked), from now until the next oracle_reset().
+ * Call it before the execution's first access. */
+void oracle_set_enabled(struct oracle *o, bool on);
 
 void oracle_store(struct oracle *o, const struct vm_area_struct *vma, unsigned long addr,
 		  uint64_t val);

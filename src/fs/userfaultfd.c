@@ -210,7 +210,11 @@ vm_fault_t handle_userfault(struct vm_fault *vmf, unsigned long reason)
 	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT)
 		return VM_FAULT_RETRY;
 	if (READ_ONCE(ctx->released)) {
+		/* The fault is retried until the closing CPU has cleared the
+		 * VMA: a spin-wait on another CPU's progress, which the kernel
+		 * gets from real parallelism and the explorer from a yield. */
 		release_fault_lock(vmf);
+		cpu_relax();
 		return VM_FAULT_RETRY;
 	}
 	userfaultfd_ctx_get(ctx);

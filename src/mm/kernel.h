@@ -30,6 +30,10 @@ struct mm_config {
 	unsigned long thp_madvise;
 	bool thp_use_zero_page;		/* transparent_hugepage/use_zero_page */
 	unsigned long fixes_reverted;	/* bit n: fix n of fixes.h is reverted */
+	/* Linux 6.18's UFFDIO_MOVE of present pages in batches under one pair
+	 * of PTLs (move_present_ptes(), "userfaultfd: opportunistic TLB-flush
+	 * batching for present pages in MOVE"); off: v6.17, one PTE per step. */
+	bool uffd_move_batch;
 };
 
 void mm_config_default(struct mm_config *c);

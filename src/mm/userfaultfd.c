@@ -437,15 +437,66 @@ struct move_step {
 	spinlock_t *dst_ptl, *src_ptl;
 };
 
-/* move_present_pte(): the folio is locked, its anon_vma write-locked. */
-static int move_present_pte(struct move_step *s, struct folio *src_folio)
+/*
+ * check_ptes_for_batched_move() (Linux 6.18): may the next PTE pair join the
+ * batch?  dst empty, src a present normal page whose folio is small,
+ * exclusive, of the same anon_vma as the first one, and can be locked
+ * without waiting.  Returns the folio locked, or NULL.  No reference: the
+ * PTLs are held for the whole batch.
+ */
+static struct folio *check_ptes_for_batched_move(struct vm_area_struct *src_vma,
+						 unsigned long src_addr, pte_t *src_pte,
+						 pte_t *dst_pte, struct anon_vma *src_anon_vma)
 {
+	pte_t orig_src_pte;
+	struct folio *folio;
+
+	if (!pte_none(ptep_get(dst_pte)))
+		return NULL;
+	orig_src_pte = ptep_get(src_pte);
+	if (!pte_present(orig_src_pte) || is_zero_pfn(pte_pfn(orig_src_pte)))
+		return NULL;
+	folio = vm_normal_folio(src_vma, src_addr, orig_src_pte);
+	if (!folio || !folio_trylock(folio))
+		return NULL;
+	if (!PageAnonExclusive(folio_page(folio, 0)) || folio_test_large(folio) ||
+	    folio_anon_vma(folio) != src_anon_vma) {
+		folio_unlock(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+/*
+ * move_present_pte() (v6.17) and move_present_ptes() (Linux 6.18, with
+ * cfg.uffd_move_batch): *@first_folio is locked and referenced, its
+ * anon_vma write-locked.  v6.17 moves one PTE; 6.18 goes on under the same
+ * two PTLs while check_ptes_for_batched_move() accepts the next pair, up to
+ * @len and the end of either PTE table, dropping the first folio's
+ * reference once the PTLs hold the pages (so *@first_folio becomes NULL and
+ * the last folio is unlocked here).  Returns the bytes moved, or an error
+ * if none were.  Omits the TLB flush (batched in 6.18; the model has no
+ * TLB).
+ */
+static long move_present_pte(struct move_step *s, struct folio **first_folio, unsigned long len,
+			     struct anon_vma *src_anon_vma)
+{
+	struct folio *src_folio = *first_folio;
+	unsigned long src_addr = s->src_addr, dst_addr = s->dst_addr, src_end;
+	pte_t *src_pte = s->src_pte, *dst_pte = s->dst_pte;
+	bool batch = mmk()->cfg.uffd_move_batch;
 	pte_t orig_src_pte, dst_ptev;
-	int err = 0;
+	long err = 0;
 
 	SIM_FN();
+	if (batch && len > PAGE_SIZE) {
+		len = pmd_addr_end(dst_addr, dst_addr + len) - dst_addr;
+		src_end = pmd_addr_end(src_addr, src_addr + len);
+	} else {
+		src_end = src_addr + PAGE_SIZE;
+	}
 	double_pt_lock(s->dst_ptl, s->src_ptl);
-	if (!is_pte_pages_stable(s->dst_pte, s->src_pte, s->orig_dst_pte, s->orig_src_pte,
+	if (!is_pte_pages_stable(dst_pte, src_pte, s->orig_dst_pte, s->orig_src_pte,
 				 s->dst_pmd, s->dst_pmdval)) {
 		err = -EAGAIN;
 		goto out;
@@ -455,28 +506,49 @@ static int move_present_pte(struct move_step *s, struct folio *src_folio)
 		err = -EBUSY;
 		goto out;
 	}
-	orig_src_pte = ptep_clear_flush(s->src_vma, s->src_addr, s->src_pte);
-	/* Pinned from under us (GUP-fast pins, then re-reads the PTE). */
-	if (folio_maybe_dma_pinned(src_folio)) {
-		set_pte_at(s->mm, s->src_addr, s->src_pte, orig_src_pte);
-		err = -EBUSY;
-		goto out;
+	if (batch) {
+		/* The page table holds a reference now. */
+		folio_put(src_folio);
+		*first_folio = NULL;
 	}
-	folio_move_anon_rmap(src_folio, s->dst_vma);
-	WRITE_ONCE(src_folio->index, linear_page_index(s->dst_vma, s->dst_addr));
-	/* Soft-dirty so a tracker notices; dirty only if it was; writable. */
-	dst_ptev = pte_mksoft_dirty(folio_mk_pte(src_folio, s->dst_vma));
-	if (pte_dirty(orig_src_pte))
-		dst_ptev = pte_mkdirty(dst_ptev);
-	dst_ptev = pte_mkwrite(dst_ptev);
-	set_pte_at(s->mm, s->dst_addr, s->dst_pte, dst_ptev);
-	oracle_move(mmk()->oracle, s->mm, s->src_addr, s->dst_addr, PAGE_SIZE);
+	for (;;) {
+		orig_src_pte = ptep_clear_flush(s->src_vma, src_addr, src_pte);
+		/* Pinned from under us (GUP-fast pins, then re-reads the PTE). */
+		if (folio_maybe_dma_pinned(src_folio)) {
+			set_pte_at(s->mm, src_addr, src_pte, orig_src_pte);
+			err = -EBUSY;
+			break;
+		}
+		folio_move_anon_rmap(src_folio, s->dst_vma);
+		WRITE_ONCE(src_folio->index, linear_page_index(s->dst_vma, dst_addr));
+		/* Soft-dirty so a tracker notices; dirty only if it was; writable. */
+		dst_ptev = pte_mksoft_dirty(folio_mk_pte(src_folio, s->dst_vma));
+		if (pte_dirty(orig_src_pte))
+			dst_ptev = pte_mkdirty(dst_ptev);
+		dst_ptev = pte_mkwrite(dst_ptev);
+		set_pte_at(s->mm, dst_addr, dst_pte, dst_ptev);
+		oracle_move(mmk()->oracle, s->mm, src_addr, dst_addr, PAGE_SIZE);
+		src_addr += PAGE_SIZE;
+		if (src_addr == src_end)
+			break;
+		dst_addr += PAGE_SIZE;
+		dst_pte++;
+		src_pte++;
+		folio_unlock(src_folio);
+		src_folio = check_ptes_for_batched_move(s->src_vma, src_addr, src_pte, dst_pte,
+							src_anon_vma);
+		if (!src_folio)
+			break;
+	}
+	if (batch && src_folio)
+		folio_unlock(src_folio);
 out:
 	double_pt_unlock(s->dst_ptl, s->src_ptl);
-	return err;
+	return src_addr > s->src_addr ? (long)(src_addr - s->src_addr) : err;
 }
 
-/* move_zeropage_pte(): the source maps the zero page; so will dst. */
+/* move_zeropage_pte(): the source maps the zero page; so will dst.  Returns
+ * the bytes moved (one page) or -EAGAIN. */
 static int move_zeropage_pte(struct move_step *s)
 {
 	pte_t zero;
@@ -492,7 +564,7 @@ static int move_zeropage_pte(struct move_step *s)
 	ptep_clear_flush(s->src_vma, s->src_addr, s->src_pte);
 	set_pte_at(s->mm, s->dst_addr, s->dst_pte, zero);
 	double_pt_unlock(s->dst_ptl, s->src_ptl);
-	return 0;
+	return PAGE_SIZE;
 }
 
 /*
@@ -500,7 +572,8 @@ static int move_zeropage_pte(struct move_step *s)
  * the entry (locked) or NULL.  Its anon rmap and index must follow the PTE,
  * or a later swap-in at dst finds a folio that claims the old place (seed
  * 001); and both ways of learning "no folio / this folio" are racy without
- * the two re-checks of 0ea148a79919 (seed 000).
+ * the two re-checks of 0ea148a79919 (seed 000).  Returns the bytes moved
+ * (one page) or an error.
  */
 static int move_swap_pte(struct move_step *s, struct folio *src_folio,
 			 struct swap_info_struct *si, swp_entry_t entry)
@@ -540,18 +613,22 @@ static int move_swap_pte(struct move_step *s, struct folio *src_folio,
 	set_pte_at(s->mm, s->dst_addr, s->dst_pte, orig_src_pte);
 	oracle_move(mmk()->oracle, s->mm, s->src_addr, s->dst_addr, PAGE_SIZE);
 	double_pt_unlock(s->dst_ptl, s->src_ptl);
-	return 0;
+	return PAGE_SIZE;
 }
 
 /*
- * move_pages_pte(): move one PTE.  The PTE pages are mapped without their
- * locks; any wait (folio lock, anon_vma lock, migration) first unmaps them
- * and then starts again from `retry`, keeping only the locked folio (with
- * the PTE value it was taken under) and the locked anon_vma.
+ * move_pages_pte(): move one PTE (v6.17), or a batch of present ones within
+ * @len (move_pages_ptes() of Linux 6.18, with cfg.uffd_move_batch).  The
+ * PTE pages are mapped without their locks; any wait (folio lock, anon_vma
+ * lock, migration) first unmaps them and then starts again from `retry`,
+ * keeping only the locked folio (with the PTE value it was taken under) and
+ * the locked anon_vma.  Returns the bytes moved (a hole skipped under
+ * ALLOW_SRC_HOLES counts as moved) or a negative error.
  */
-static int move_pages_pte(struct mm_struct *mm, pmd_t *dst_pmd, pmd_t *src_pmd,
-			  struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
-			  unsigned long dst_addr, unsigned long src_addr, uint64_t mode)
+static long move_pages_pte(struct mm_struct *mm, pmd_t *dst_pmd, pmd_t *src_pmd,
+			   struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			   unsigned long dst_addr, unsigned long src_addr, unsigned long len,
+			   uint64_t mode)
 {
 	struct move_step s = {
 		.mm = mm, .dst_vma = dst_vma, .src_vma = src_vma,
@@ -562,7 +639,7 @@ static int move_pages_pte(struct mm_struct *mm, pmd_t *dst_pmd, pmd_t *src_pmd,
 	struct anon_vma *src_anon_vma = NULL;
 	pte_t src_folio_pte = __pte(0);
 	pmd_t dummy_pmdval;
-	int err = 0;
+	long err = 0;
 
 	SIM_FN();
 	sim_retry_reset("move_pages_pte: retry");
@@ -595,7 +672,7 @@ retry:
 	s.orig_src_pte = ptep_get(s.src_pte);
 	spin_unlock(s.src_ptl);
 	if (pte_none(s.orig_src_pte)) {
-		err = (mode & MMT_UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES) ? 0 : -ENOENT;
+		err = (mode & MMT_UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES) ? (long)PAGE_SIZE : -ENOENT;
 		goto out;
 	}
 	/* The PTE changed after we took its folio: start over. */
@@ -684,7 +761,7 @@ retry:
 				goto retry;
 			}
 		}
-		err = move_present_pte(&s, src_folio);
+		err = move_present_pte(&s, &src_folio, len, src_anon_vma);
 	} else {
 		swp_entry_t entry = pte_to_swp_entry(s.orig_src_pte);
 		struct folio *folio = NULL;
@@ -900,6 +977,7 @@ long move_pages(struct userfaultfd_ctx *ctx, unsigned long dst_start, unsigned l
 		pmd_t *src_pmd, *dst_pmd, dst_pmdval;
 		unsigned long step;
 		spinlock_t *ptl;
+		long ret;
 
 		src_pmd = mm_find_pmd(mm, src_addr);
 		if (!src_pmd) {
@@ -966,9 +1044,10 @@ long move_pages(struct userfaultfd_ctx *ctx, unsigned long dst_start, unsigned l
 				err = -ENOMEM;
 				break;
 			}
-			err = move_pages_pte(mm, dst_pmd, src_pmd, dst_vma, src_vma, dst_addr,
-					     src_addr, mode);
-			step = PAGE_SIZE;
+			ret = move_pages_pte(mm, dst_pmd, src_pmd, dst_vma, src_vma, dst_addr,
+					     src_addr, src_start + len - src_addr, mode);
+			err = ret < 0 ? ret : 0;
+			step = ret < 0 ? 0 : (unsigned long)ret;
 		}
 		cond_resched();
 		if (err) {
