@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -266,7 +267,7 @@ static void mb_run(struct mm_kernel *k, void *st, int cpu)
 
 /* 1 GiB of order-0 or PMD folios, the zero pages, slack for alignment;
  * page tables live outside physical memory. */
-static const struct mm_config big = {
+static struct mm_config big = {
 	.nr_pages = PRESENT_PAGES + 8 * HPAGE_PMD_NR,
 	.thp_madvise = 1UL << HPAGE_PMD_ORDER,
 	.thp_use_zero_page = true,
@@ -274,14 +275,17 @@ static const struct mm_config big = {
 
 MM_PROGRAM_CFG(bench_uffd_move, "UFFDIO_MOVE benchmark", 1, int, NULL, mb_run, NULL, &big);
 
-/* The model's MOVE of workload @w: one execution of @passes passes. */
-static void model_measure(const struct wl *w, bool oracle, int passes, struct meas *m)
+/* The model's MOVE of workload @w: one execution of @passes passes, with
+ * Linux 6.18's batched move of present pages if @batch, else v6.17's. */
+static void model_measure(const struct wl *w, bool oracle, bool batch, int passes,
+			  struct meas *m)
 {
 	struct mb b = { .w = w, .oracle = oracle, .passes = passes };
 	struct explore_opts o;
 	struct explore_result r;
 
 	current_mb = &b;
+	big.uffd_move_batch = batch;
 	explore_opts_default(&o);
 	o.kind = EXPLORE_RANDOM;
 	o.max_executions = 1;
@@ -657,13 +661,32 @@ static int kernel_measure(const struct wl *w, struct meas *m, char *reason, size
 	return ret;
 }
 
+/* Does the running kernel batch present pages in UFFDIO_MOVE (Linux 6.18
+ * and later)?  Fills @release with uname's release string. */
+static bool kernel_batches(char *release, size_t n)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u)) {
+		snprintf(release, n, "unknown");
+		return false;
+	}
+	snprintf(release, n, "%s", u.release);
+	if (sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 18);
+}
+
 /* ---- the table ---------------------------------------------------------------------- */
 
 /* The command line: workload ids to run (none: all); --model-only skips the
  * real kernel, --no-oracle runs the model only with the oracle off (both for
- * profiling the model). */
+ * profiling the model); --v6.17 / --v6.18 choose the model's algorithm for
+ * present pages (default: the one of the running kernel, see kernel_batches()). */
 struct opts {
 	bool model_only, no_oracle;
+	int batch;		/* -1: by the running kernel; 0: v6.17; 1: 6.18 */
 };
 
 static bool wanted(int argc, char **argv, const struct wl *w, struct opts *o)
@@ -675,6 +698,10 @@ static bool wanted(int argc, char **argv, const struct wl *w, struct opts *o)
 			o->model_only = true;
 		} else if (!strcmp(argv[i], "--no-oracle")) {
 			o->no_oracle = true;
+		} else if (!strcmp(argv[i], "--v6.17")) {
+			o->batch = 0;
+		} else if (!strcmp(argv[i], "--v6.18")) {
+			o->batch = 1;
 		} else {
 			named = true;
 			hit |= !strcmp(argv[i], w->id);
@@ -686,6 +713,7 @@ static bool wanted(int argc, char **argv, const struct wl *w, struct opts *o)
 struct row {
 	bool ran, kernel_ok;
 	struct meas model, bare, kernel;	/* bare: the model with the oracle off */
+	struct meas other;			/* bare, the other algorithm (W_PTE) */
 	char reason[160];			/* why the kernel was not measured */
 };
 
@@ -769,13 +797,31 @@ static void print_rates(const struct row *rows)
 			printf("  kernel not measured for \"%s\": %s\n", wls[i].name, rows[i].reason);
 }
 
-static void print_header(void)
+/* The other algorithm's figure for present 4K pages, for comparison. */
+static void print_other(const struct row *r, bool batch)
+{
+	if (!r->ran || r->other.median_ns <= 0)
+		return;
+	printf("  %s, the model as %s: %.1f ns/page (%.1f steps/page)",
+	       wls[W_PTE].name, batch ? "v6.17 (one PTE per step)" : "6.18 (batched)",
+	       r->other.median_ns, r->other.steps);
+	if (r->kernel_ok)
+		printf(", %.1fx the kernel", r->other.median_ns / r->kernel.median_ns);
+	printf("\n");
+}
+
+static void print_header(bool batch, const char *release)
 {
 	printf("mmtwin bench: UFFDIO_MOVE, the model kernel (one execution on one CPU, no"
 	       " exploration,\nwarm memory, trace off) and this machine's kernel in the same run."
 	       "  Each workload moves\nits range src -> dst (fresh page tables), then back and"
 	       " forth: %d passes (the model\nwith its data oracle on: the first pass only)."
 	       "  ns per page; ratio = model / kernel.\n", PASSES);
+	printf("The model moves present pages as %s%s%s%s.\n",
+	       batch ? "Linux 6.18 does (batches under one pair of PTLs)"
+		     : "v6.17 does (one PTE per step)",
+	       release ? ", like the running kernel (" : " (chosen on the command line)",
+	       release ? release : "", release ? ")" : "");
 	printf("  %-31s %9s %9s %9s %9s %9s %9s  %s\n", "", "model", "model", "kernel", "kernel",
 	       "ratio", "ratio", "budget");
 	printf("  %-31s %9s %9s %9s %9s %9s %9s  %s\n", "workload", "pass 1", "no oracle",
@@ -785,8 +831,22 @@ static void print_header(void)
 int main(int argc, char **argv)
 {
 	struct row rows[NR_WORKLOADS] = { 0 };
-	struct opts o = { 0 };
+	struct opts o = { .batch = -1 };
+	char release[65];
+	bool batch;
 	int bad = 0;
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--", 2) && strcmp(argv[i], "--model-only") &&
+		    strcmp(argv[i], "--no-oracle") && strcmp(argv[i], "--v6.17") &&
+		    strcmp(argv[i], "--v6.18")) {
+			fprintf(stderr, "bench_uffd: unknown option %s\n"
+				"usage: bench_uffd [--model-only] [--no-oracle] [--v6.17|--v6.18]"
+				" [pte|thp|each|swap]...\n", argv[i]);
+			return 2;
+		}
+	wanted(argc, argv, &wls[0], &o);
+	batch = o.batch >= 0 ? o.batch : kernel_batches(release, sizeof(release));
 
 	for (int i = 0; i < NR_WORKLOADS; i++) {
 		const struct wl *w = &wls[i];
@@ -796,19 +856,22 @@ int main(int argc, char **argv)
 			continue;
 		r->ran = true;
 		if (!o.no_oracle)
-			model_measure(w, true, 1, &r->model);
-		model_measure(w, false, PASSES, &r->bare);
+			model_measure(w, true, batch, 1, &r->model);
+		model_measure(w, false, batch, PASSES, &r->bare);
+		if (i == W_PTE && !o.no_oracle)
+			model_measure(w, false, !batch, PASSES, &r->other);
 		if (o.model_only)
 			snprintf(r->reason, sizeof(r->reason), "--model-only");
 		else
 			kernel_row(w, r);
 	}
 
-	print_header();
+	print_header(batch, o.batch >= 0 ? NULL : release);
 	for (int i = 0; i < NR_WORKLOADS; i++)
 		if (rows[i].ran)
 			print_row(&wls[i], &rows[i], &bad);
 	print_rates(rows);
+	print_other(&rows[W_PTE], batch);
 	if (rows[W_SWAP].ran) {
 		printf("  swapped before the move: model %ld of %lu slots in use",
 		       rows[W_SWAP].bare.swapped, SWAP_PAGES);

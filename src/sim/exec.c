@@ -88,6 +88,7 @@ static void cpu_reset(struct sim_exec *x, struct sim_cpu *c, int id, bool seq)
 	c->x = x;
 	c->id = id;
 	c->seq = seq;
+	c->plain = x->be == &sim_explore_backend;
 	c->state = SIM_CPU_RUNNABLE;
 	c->rng = x->cfg.seed * 0x9e3779b97f4a7c15ULL + x->iteration * 0xbf58476d1ce4e5b9ULL +
 		 (uint64_t)(id + 1) * 0x94d049bb133111ebULL;

@@ -26,7 +26,8 @@
 /* CPUs are tracked in 64-bit masks; 64 simulated CPUs is the one fixed limit. */
 #define SIM_MAX_CPUS 64
 #define SIM_MAX_HELD 48		/* locks held at once by one CPU (lockdep's MAX_LOCK_DEPTH) */
-#define SIM_MAX_RETRY_SITES 16
+#define SIM_MAX_RETRY_SITES 32
+#define SIM_RETRY_CACHE 16	/* call site -> retry[] slot, per CPU */
 
 struct sim_exec;
 struct sim_cpu;
@@ -57,6 +58,7 @@ struct sim_held {
 	uint8_t read;		/* shared acquisition (down_read) */
 	uint8_t trylock;
 	uint8_t atomic;		/* a spinning lock: makes the context atomic */
+	int node;		/* lockdep graph node (class, subclass); -1: none */
 };
 
 /* ---- outcome ------------------------------------------------------- */
@@ -168,6 +170,9 @@ struct sim_cpu {
 	bool yielded;
 	int task_state;		/* wait queues: 0 TASK_RUNNING, 1 sleeping */
 	int atomic_depth;	/* spinning locks held: sleeping is a bug */
+	/* Explored: every CPU is a coroutine of one host thread, so shared
+	 * memory needs no atomic instructions (prim_*.c use plain accesses). */
+	bool plain;
 	int rcu_nesting;
 	uint64_t rcu_gen;	/* bumped whenever the outermost read section ends */
 	int depth;		/* model call depth */
@@ -177,7 +182,9 @@ struct sim_cpu {
 	struct {
 		const struct sim_site *site;
 		uint32_t count;
-	} retry[SIM_MAX_RETRY_SITES];
+	} retry[SIM_MAX_RETRY_SITES];	/* one per loop name */
+	const struct sim_site *retry_cache_site[SIM_RETRY_CACHE];
+	int8_t retry_cache_slot[SIM_RETRY_CACHE];
 	struct coro co;		/* explore */
 	jmp_buf *abort_jb;	/* stress CPUs and the pseudo-CPU leave through here */
 	/* stress only */

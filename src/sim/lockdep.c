@@ -242,7 +242,7 @@ void lockdep_check(struct sim_cpu *c, const struct lockdep_map *m, int subclass,
 	to = node_of(m, subclass);
 	for (int i = 0; i < c->nheld; i++) {
 		const struct sim_held *h = &c->held[i];
-		int from = node_of(&h->map, h->subclass);
+		int from = h->node >= 0 ? h->node : node_of(&h->map, h->subclass);
 
 		if (h->map.key == m->key || from == to) {
 			sim_set_findingf(c->x, c, SIM_FIND_LOCK_ORDER, "recursive-locking",
@@ -278,7 +278,7 @@ void lockdep_push(struct sim_cpu *c, const struct lockdep_map *m, int subclass, 
 	}
 	c->held[c->nheld++] = (struct sim_held){
 		.map = *m, .site = site, .subclass = (uint8_t)subclass, .read = read,
-		.trylock = trylock, .atomic = atomic,
+		.trylock = trylock, .atomic = atomic, .node = m->cls ? node_of(m, subclass) : -1,
 	};
 	if (atomic)
 		c->atomic_depth++;

@@ -44,7 +44,8 @@ void sim_block_on(struct sim_cpu *c, const void *obj, const struct lockdep_map *
 
 void sim_wake_obj(struct sim_cpu *c, const void *obj)
 {
-	if (c && !c->seq)
+	/* Alone, no CPU can be waiting. */
+	if (c && !c->seq && !c->x->solo)
 		c->x->be->wake(c->x, obj);
 }
 
@@ -89,14 +90,24 @@ static void set_owner(int *owner, struct sim_cpu *c)
 	__atomic_store_n(owner, c ? c->id + 1 : 0, __ATOMIC_RELAXED);
 }
 
-static bool take_word(int *w)
+/* (c && c->plain): an explored CPU, where plain accesses are enough. */
+static bool take_word(const struct sim_cpu *c, int *w)
 {
+	if (c && c->plain) {
+		if (*w)
+			return false;
+		*w = 1;
+		return true;
+	}
 	return __atomic_exchange_n(w, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
-static void release_word(int *w)
+static void release_word(const struct sim_cpu *c, int *w)
 {
-	__atomic_store_n(w, 0, __ATOMIC_RELEASE);
+	if (c && c->plain)
+		*w = 0;
+	else
+		__atomic_store_n(w, 0, __ATOMIC_RELEASE);
 }
 
 /* ---- spinlocks ------------------------------------------------------ */
@@ -113,7 +124,7 @@ void sim_spin_lock(spinlock_t *l, int subclass, const struct sim_site *site)
 	struct sim_cpu *c = sim_enter(site);
 
 	lockdep_check(c, &l->dep, subclass, false, site);
-	while (!take_word(&l->locked))
+	while (!take_word(c, &l->locked))
 		sim_block_on(c, l, &l->dep, site, SIM_OP_SPIN_LOCK, 0);
 	set_owner(&l->owner, c);
 	lockdep_push(c, &l->dep, subclass, false, false, true, site);
@@ -123,7 +134,7 @@ void sim_spin_lock(spinlock_t *l, int subclass, const struct sim_site *site)
 bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);
-	bool ok = take_word(&l->locked);
+	bool ok = take_word(c, &l->locked);
 
 	if (ok) {
 		set_owner(&l->owner, c);
@@ -139,7 +150,7 @@ void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
 
 	lockdep_release(c, &l->dep, site);
 	set_owner(&l->owner, NULL);
-	release_word(&l->locked);
+	release_word(c, &l->locked);
 	sim_wake_obj(c, l);
 	sim_record(c, SIM_OP_SPIN_UNLOCK, site, l->dep.id, 0, 0);
 }
@@ -189,7 +200,7 @@ void sim_mutex_lock(struct mutex *m, const struct sim_site *site)
 
 	sim_might_sleep(site);
 	lockdep_check(c, &m->dep, 0, false, site);
-	while (!take_word(&m->locked))
+	while (!take_word(c, &m->locked))
 		sim_block_on(c, m, &m->dep, site, SIM_OP_MUTEX_LOCK, 0);
 	set_owner(&m->owner, c);
 	lockdep_push(c, &m->dep, 0, false, false, false, site);
@@ -199,7 +210,7 @@ void sim_mutex_lock(struct mutex *m, const struct sim_site *site)
 bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);
-	bool ok = take_word(&m->locked);
+	bool ok = take_word(c, &m->locked);
 
 	if (ok) {
 		set_owner(&m->owner, c);
@@ -215,18 +226,24 @@ void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
 
 	lockdep_release(c, &m->dep, site);
 	set_owner(&m->owner, NULL);
-	release_word(&m->locked);
+	release_word(c, &m->locked);
 	sim_wake_obj(c, m);
 	sim_record(c, SIM_OP_MUTEX_UNLOCK, site, m->dep.id, 0, 0);
 }
 
 /* ---- lock bits ------------------------------------------------------ */
 
-static bool take_bit(unsigned long *word, int nr)
+static bool take_bit(const struct sim_cpu *c, unsigned long *word, int nr)
 {
-	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
+	unsigned long mask = 1UL << (nr % BITS_PER_LONG), *w = word + nr / BITS_PER_LONG;
 
-	return !(__atomic_fetch_or(word + nr / BITS_PER_LONG, mask, __ATOMIC_ACQUIRE) & mask);
+	if (c && c->plain) {
+		if (*w & mask)
+			return false;
+		*w |= mask;
+		return true;
+	}
+	return !(__atomic_fetch_or(w, mask, __ATOMIC_ACQUIRE) & mask);
 }
 
 void sim_bit_lock(unsigned long *word, int nr, const struct lockdep_map *dep,
@@ -236,7 +253,7 @@ void sim_bit_lock(unsigned long *word, int nr, const struct lockdep_map *dep,
 
 	sim_might_sleep(site);
 	lockdep_check(c, dep, 0, false, site);
-	while (!take_bit(word, nr))
+	while (!take_bit(c, word, nr))
 		sim_block_on(c, word, dep, site, SIM_OP_BIT_LOCK, 0);
 	lockdep_push(c, dep, 0, false, false, false, site);
 	sim_record(c, SIM_OP_BIT_LOCK, site, dep->id, 0, 0);
@@ -246,7 +263,7 @@ bool sim_bit_trylock(unsigned long *word, int nr, const struct lockdep_map *dep,
 		     const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);
-	bool ok = take_bit(word, nr);
+	bool ok = take_bit(c, word, nr);
 
 	if (ok)
 		lockdep_push(c, dep, 0, false, true, false, site);
@@ -262,7 +279,10 @@ void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 
 	if (dep)
 		lockdep_release(c, dep, site);
-	__atomic_fetch_and(word + nr / BITS_PER_LONG, ~mask, __ATOMIC_RELEASE);
+	if (c && c->plain)
+		word[nr / BITS_PER_LONG] &= ~mask;
+	else
+		__atomic_fetch_and(word + nr / BITS_PER_LONG, ~mask, __ATOMIC_RELEASE);
 	sim_wake_obj(c, word);
 	sim_record(c, SIM_OP_BIT_UNLOCK, site, dep ? dep->id : 0, 0, 0);
 }
@@ -295,10 +315,16 @@ void sim_rwsem_init(struct rw_semaphore *s, struct lock_class *cls, const char *
 
 /* A reader gets in while no writer holds the semaphore or waits for it (the
  * kernel's rwsem hands off to a waiting writer: readers queue behind it). */
-static bool try_read(struct rw_semaphore *s)
+static bool try_read(const struct sim_cpu *c, struct rw_semaphore *s)
 {
 	long v = __atomic_load_n(&s->count, __ATOMIC_RELAXED);
 
+	if (c && c->plain) {
+		if (v < 0 || s->writers_waiting)
+			return false;
+		s->count = v + 1;
+		return true;
+	}
 	while (v >= 0 && !__atomic_load_n(&s->writers_waiting, __ATOMIC_ACQUIRE)) {
 		if (__atomic_compare_exchange_n(&s->count, &v, v + 1, false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED))
@@ -307,10 +333,16 @@ static bool try_read(struct rw_semaphore *s)
 	return false;
 }
 
-static bool try_write(struct rw_semaphore *s)
+static bool try_write(const struct sim_cpu *c, struct rw_semaphore *s)
 {
 	long v = 0;
 
+	if (c && c->plain) {
+		if (s->count)
+			return false;
+		s->count = -1;
+		return true;
+	}
 	return __atomic_compare_exchange_n(&s->count, &v, -1, false, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED);
 }
@@ -321,7 +353,7 @@ void sim_down_read(struct rw_semaphore *s, const struct sim_site *site)
 
 	sim_might_sleep(site);
 	lockdep_check(c, &s->dep, 0, true, site);
-	while (!try_read(s))
+	while (!try_read(c, s))
 		sim_block_on(c, s, &s->dep, site, SIM_OP_DOWN_READ, 0);
 	lockdep_push(c, &s->dep, 0, true, false, false, site);
 	sim_record(c, SIM_OP_DOWN_READ, site, s->dep.id, 0, 0);
@@ -330,7 +362,7 @@ void sim_down_read(struct rw_semaphore *s, const struct sim_site *site)
 bool sim_down_read_trylock(struct rw_semaphore *s, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);
-	bool ok = try_read(s);
+	bool ok = try_read(c, s);
 
 	if (ok)
 		lockdep_push(c, &s->dep, 0, true, true, false, site);
@@ -343,7 +375,10 @@ void sim_up_read(struct rw_semaphore *s, const struct sim_site *site)
 	struct sim_cpu *c = sim_enter(site);
 
 	lockdep_release(c, &s->dep, site);
-	__atomic_fetch_sub(&s->count, 1, __ATOMIC_RELEASE);
+	if (c && c->plain)
+		s->count--;
+	else
+		__atomic_fetch_sub(&s->count, 1, __ATOMIC_RELEASE);
 	sim_wake_obj(c, s);
 	sim_record(c, SIM_OP_UP_READ, site, s->dep.id, 0, 0);
 }
@@ -359,9 +394,9 @@ void sim_down_write_nested(struct rw_semaphore *s, int subclass, const struct si
 
 	sim_might_sleep(site);
 	lockdep_check(c, &s->dep, subclass, false, site);
-	if (!try_write(s)) {
+	if (!try_write(c, s)) {
 		__atomic_fetch_add(&s->writers_waiting, 1, __ATOMIC_ACQ_REL);
-		while (!try_write(s))
+		while (!try_write(c, s))
 			sim_block_on(c, s, &s->dep, site, SIM_OP_DOWN_WRITE, 0);
 		__atomic_fetch_sub(&s->writers_waiting, 1, __ATOMIC_ACQ_REL);
 		/* Readers that queued behind us may go once we are done. */
@@ -374,7 +409,7 @@ void sim_down_write_nested(struct rw_semaphore *s, int subclass, const struct si
 bool sim_down_write_trylock(struct rw_semaphore *s, const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_enter(site);
-	bool ok = try_write(s);
+	bool ok = try_write(c, s);
 
 	if (ok) {
 		set_owner(&s->owner, c);
@@ -390,7 +425,10 @@ void sim_up_write(struct rw_semaphore *s, const struct sim_site *site)
 
 	lockdep_release(c, &s->dep, site);
 	set_owner(&s->owner, NULL);
-	__atomic_store_n(&s->count, 0, __ATOMIC_RELEASE);
+	if (c && c->plain)
+		s->count = 0;
+	else
+		__atomic_store_n(&s->count, 0, __ATOMIC_RELEASE);
 	sim_wake_obj(c, s);
 	sim_record(c, SIM_OP_UP_WRITE, site, s->dep.id, 0, 0);
 }

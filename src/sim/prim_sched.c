@@ -153,7 +153,12 @@ void sim_rcu_read_lock(const struct sim_site *site)
 
 	if (!c)
 		return;
-	__atomic_fetch_add(&c->rcu_nesting, 1, __ATOMIC_SEQ_CST);
+	/* Explored CPUs are coroutines of one host thread: plain accesses.
+	 * Stress CPUs are threads that synchronize_rcu() reads from. */
+	if (sim_exploring(c->x))
+		c->rcu_nesting++;
+	else
+		__atomic_fetch_add(&c->rcu_nesting, 1, __ATOMIC_SEQ_CST);
 	sim_record(c, SIM_OP_RCU_READ_LOCK, site, 0, 0, 0);
 }
 
@@ -168,7 +173,12 @@ void sim_rcu_read_unlock(const struct sim_site *site)
 		sim_fail(SIM_FIND_LOCK_MISUSE, "rcu-unbalanced",
 			 "rcu_read_unlock() in %s without rcu_read_lock() on %s",
 			 sim_site_str(site, where, sizeof(where)), sim_cpu_label(c->id));
-	if (__atomic_sub_fetch(&c->rcu_nesting, 1, __ATOMIC_SEQ_CST) == 0) {
+	if (sim_exploring(c->x)) {
+		if (--c->rcu_nesting == 0) {
+			c->rcu_gen++;
+			sim_wake_obj(c, &c->x->rcu_wq);
+		}
+	} else if (__atomic_sub_fetch(&c->rcu_nesting, 1, __ATOMIC_SEQ_CST) == 0) {
 		__atomic_fetch_add(&c->rcu_gen, 1, __ATOMIC_SEQ_CST);
 		sim_wake_obj(c, &c->x->rcu_wq);
 	}
@@ -205,22 +215,38 @@ void sim_synchronize_rcu(const struct sim_site *site)
 
 /* ---- markers -------------------------------------------------------------- */
 
+/* The retry[] slot of @site's loop name (one slot per name: several call
+ * sites may count passes of one loop), made if new; -1 when the table is
+ * full.  A small per-CPU cache keyed by the call site avoids comparing
+ * names on every call. */
+static int retry_slot(struct sim_cpu *c, const struct sim_site *site)
+{
+	unsigned h = (unsigned)(((uintptr_t)site >> 4) ^ ((uintptr_t)site >> 10)) % SIM_RETRY_CACHE;
+	int i;
+
+	if (c->retry_cache_site[h] == site)
+		return c->retry_cache_slot[h];
+	for (i = 0; i < c->nretry; i++)
+		if (c->retry[i].site == site || !strcmp(c->retry[i].site->expr, site->expr))
+			break;
+	if (i == c->nretry) {
+		if (c->nretry == SIM_MAX_RETRY_SITES)
+			return -1;
+		c->retry[c->nretry++] = (__typeof__(c->retry[0])){ site, 0 };
+	}
+	c->retry_cache_site[h] = site;
+	c->retry_cache_slot[h] = (int8_t)i;
+	return i;
+}
+
 void sim_retry_site(const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_cur_cpu;
 	char where[160];
 	int i;
 
-	if (!c)
-		return;
-	for (i = 0; i < c->nretry && c->retry[i].site != site &&
-		    strcmp(c->retry[i].site->expr, site->expr); i++)
-		;
-	if (i == c->nretry) {
-		if (c->nretry == SIM_MAX_RETRY_SITES)
-			return;	/* untracked: the step bound still catches a livelock */
-		c->retry[c->nretry++] = (__typeof__(c->retry[0])){ site, 0 };
-	}
+	if (!c || (i = retry_slot(c, site)) < 0)
+		return;	/* untracked: the step bound still catches a livelock */
 	if (++c->retry[i].count > c->x->cfg.retry_bound)
 		sim_fail(SIM_FIND_LIVELOCK, "livelock",
 			 "retry loop \"%s\" in %s ran %u times on %s without getting through",
@@ -231,12 +257,10 @@ void sim_retry_site(const struct sim_site *site)
 void sim_retry_reset_site(const struct sim_site *site)
 {
 	struct sim_cpu *c = sim_cur_cpu;
+	int i;
 
-	if (!c)
-		return;
-	for (int i = 0; i < c->nretry; i++)
-		if (c->retry[i].site == site || !strcmp(c->retry[i].site->expr, site->expr))
-			c->retry[i].count = 0;
+	if (c && (i = retry_slot(c, site)) >= 0)
+		c->retry[i].count = 0;
 }
 
 static uint64_t splitmix(uint64_t *s)
