@@ -88,6 +88,8 @@ int mmt_userfaultfd(struct mm_struct *mm, int flags, struct userfaultfd_ctx **ct
  * the context (released), every VMA forgets it, and every sleeping fault
  * and event producer is woken to retry without it.
  */
+static void __wake_userfault(struct userfaultfd_ctx *ctx, struct userfaultfd_wake_range *range);
+
 int mmt_uffd_close(struct userfaultfd_ctx *ctx)
 {
 	struct userfaultfd_wake_range all = { 0, 0 };
@@ -98,9 +100,9 @@ int mmt_uffd_close(struct userfaultfd_ctx *ctx)
 	ctx->closed = true;
 	WRITE_ONCE(ctx->released, true);
 	userfaultfd_release_all(ctx->mm, ctx);
-	spin_lock(&ctx->fault_pending_lock);
-	spin_unlock(&ctx->fault_pending_lock);
-	wake_userfault(ctx, &all);
+	/* No fault can queue now: wake every one already queued, under the
+	 * queue lock, whatever nr_waiters said a moment ago. */
+	__wake_userfault(ctx, &all);
 	spin_lock(&ctx->event_lock);
 	for (int i = 0; i < SIM_MAX_CPUS; i++)
 		if (ctx->event[i].state != UWQ_NONE)
