@@ -5,9 +5,9 @@
  * afterwards (moved, kept, swapped, empty); most then remove the cause and
  * show the same request succeed, so the error is known to come from it.
  *
- * Not reachable in the model, so not here: ENOMEM (no allocation-failure
- * injection: page tables and anon_vmas are always allocated) and EINTR (no
- * signals); the internal EINVAL sanity checks (a PMD turning none or huge
+ * ENOMEM comes from the model's fail-nth (mmt_fail_nth), EINTR from a
+ * pending SIGKILL (mmt_kill).  Not reachable in the model, so not here: the
+ * internal EINVAL sanity checks (a PMD turning none or huge
  * between allocation and the PTE walk; the WARNs of move_pages_huge_pmd)
  * need a kernel bug or khugepaged, which the model does not have;
  * PFNMAP/IO/HUGETLB/MIXEDMAP/SHADOW_STACK VMAs cannot be created through
@@ -697,6 +697,17 @@ static void ebusy_thp_pinned(struct ut *u)
 		 * spins until a fatal signal (EINTR).  The model reports the
 		 * retry loop as a livelock (the case expects it).
 		 */
+		if (u->c->p[0] == 2) {
+			/* ... until killed: -EINTR, the PMD split, nothing moved. */
+			mmt_kill(0);
+			UT_MOVE(u->mm, u->ctx, DST, SRC, PG, 0, -EINTR, -EINTR);
+			MT_FALSE(t_huge(u->mm, SRC));
+			MT_EQ(t_order(head), HPAGE_PMD_ORDER);
+			MT_TRUE(ut_none(u->mm, DST));
+			MT_READ(u->mm, SRC + PG, VAL(1));
+			t_pin(head, -1);
+			return;
+		}
 		ut_move(u->mm, u->ctx, DST, SRC, PG, 0, NULL);
 		return;
 	}
@@ -727,6 +738,122 @@ static void eagain_short_move(struct ut *u)
 	MT_EQ(mt_rss(u->mm, MM_ANONPAGES), 4);
 	/* User space resumes at +move and learns the error. */
 	UT_MOVE(u->mm, u->ctx, DST + 2 * PG, SRC + 2 * PG, PG, 0, -EEXIST, -EEXIST);
+}
+
+/* ==== ENOMEM (fail-nth) =============================================================== */
+
+/*
+ * An allocation fails (mmt_fail_nth, the model's /proc/thread-self/fail-nth).
+ * p[0] = n: 1 fails the destination VMA's anon_vma (uffd_move_lock ->
+ * anon_vma_prepare, before anything moved), 2 the destination PTE table.
+ * Nothing moves; `move` says -ENOMEM; disarmed, the same request works.
+ */
+static void enomem_dst(struct ut *u)
+{
+	unsigned long pfn;
+
+	ut_layout(u, 1, F_MOVE);
+	pfn = mt_pfn(u->mm, SRC);
+	mmt_fail_nth((int)u->c->p[0]);
+	UT_MOVE(u->mm, u->ctx, DST, SRC, PG, 0, -ENOMEM, -ENOMEM);
+	ut_check_kept(u->mm, SRC, 0, pfn);
+	MT_TRUE(ut_none(u->mm, DST));
+	/* White box: which allocation it was. */
+	MT_EQ(vma_lookup(u->mm, DST)->anon_vma != NULL, u->c->p[0] == 2);
+	MT_TRUE(pmd_none(pmdp_get_lockless(mm_find_pmd(u->mm, DST))));
+	mmt_fail_nth(0);
+	move_one_ok(u, DST, SRC, pfn);
+}
+
+/* Holes mode over a source gigabyte nothing ever touched: the source's PMD
+ * page must be allocated, and that fails. */
+#define SRC_FAR 0x40000000UL	/* another PUD than SRC and DST */
+static void enomem_src_hole_table(struct ut *u)
+{
+	ut_layout(u, 1, F_MOVE);
+	ut_map(u->mm, SRC_FAR, PG, RW, ANON);
+	MT_EQ(mmt_madvise(u->mm, SRC_FAR, PG, MADV_NOHUGEPAGE), 0);
+	mmt_fail_nth(1);
+	UT_MOVE(u->mm, u->ctx, DST, SRC_FAR, PG, HOLES, -ENOMEM, -ENOMEM);
+	MT_TRUE(mm_find_pmd(u->mm, SRC_FAR) == NULL);
+	mmt_fail_nth(0);
+	UT_MOVE(u->mm, u->ctx, DST, SRC_FAR, PG, HOLES, 0, PG);
+	MT_TRUE(ut_none(u->mm, DST));
+}
+
+/* A short move: the first page's destination table exists, the next
+ * page's (across a PMD boundary) cannot be allocated: EAGAIN, `move` = one
+ * page. */
+static void enomem_short(struct ut *u)
+{
+	unsigned long s0 = SRC + HP - PG, d0 = DST + HP - PG, pfn[2];
+
+	u->mm = mmt_mm_create();
+	ut_map(u->mm, SRC, 2 * HP, RW, ANON);
+	ut_map(u->mm, DST, 2 * HP, RW, ANON);
+	MT_EQ(mmt_madvise(u->mm, SRC, 2 * HP, MADV_NOHUGEPAGE), 0);
+	MT_EQ(mmt_madvise(u->mm, DST, 2 * HP, MADV_NOHUGEPAGE), 0);
+	MT_WRITE(u->mm, s0, VAL(0));
+	MT_WRITE(u->mm, s0 + 8, VAL1(0));
+	MT_WRITE(u->mm, s0 + PG, VAL(1));
+	MT_WRITE(u->mm, s0 + PG + 8, VAL1(1));
+	MT_WRITE(u->mm, d0 - PG, 0xd0);		/* dst's first table exists */
+	pfn[0] = mt_pfn(u->mm, s0);
+	pfn[1] = mt_pfn(u->mm, s0 + PG);
+	u->ctx = ut_ctx(u->mm, F_MOVE);
+	ut_register(u->ctx, DST, 2 * HP, MISSING);
+	mmt_fail_nth(1);
+	UT_MOVE(u->mm, u->ctx, d0, s0, 2 * PG, 0, -EAGAIN, PG);
+	ut_check_moved(u->mm, d0, s0, 0, pfn[0]);
+	ut_check_kept(u->mm, s0 + PG, 1, pfn[1]);
+	MT_TRUE(ut_none(u->mm, d0 + PG));
+}
+
+/* ==== EINTR ========================================================================= */
+
+/*
+ * SIGKILL pending (mmt_kill on the caller's own CPU: the same as a kill that
+ * arrived just before the call, which the kernel does not check on entry).
+ * move_pages() checks after each step and does not count the step it just
+ * did: two pages asked, the first step done, then -EINTR with `move` =
+ * -EINTR although a page moved.  In 6.18 the first step is a batch of both
+ * pages, so both moved.
+ */
+static void eintr_move(struct ut *u)
+{
+	unsigned long pfn[2];
+
+	ut_layout(u, 2, F_MOVE);
+	pfn[0] = mt_pfn(u->mm, SRC);
+	pfn[1] = mt_pfn(u->mm, SRC + PG);
+	mmt_kill(0);
+	UT_MOVE(u->mm, u->ctx, DST, SRC, 2 * PG, 0, -EINTR, -EINTR);
+	ut_check_moved(u->mm, DST, SRC, 0, pfn[0]);
+	if (ut_cfg.uffd_move_batch) {
+		ut_check_moved(u->mm, DST + PG, SRC + PG, 1, pfn[1]);
+	} else {
+		ut_check_kept(u->mm, SRC + PG, 1, pfn[1]);
+		MT_TRUE(ut_none(u->mm, DST + PG));
+	}
+}
+
+/* The error of the step is kept over -EINTR: EEXIST stays EEXIST. */
+static void eintr_keeps_error(struct ut *u)
+{
+	layout_dst(u, 1, 1UL << 0);
+	mmt_kill(0);
+	UT_MOVE(u->mm, u->ctx, DST, SRC, PG, 0, -EEXIST, -EEXIST);
+}
+
+/* UFFDIO_COPY counts the page it copied before seeing the signal: a short
+ * copy (EAGAIN, `copy` = one page). */
+static void eintr_copy(struct ut *u)
+{
+	ut_layout(u, 2, F_MOVE);
+	mmt_kill(0);
+	UT_COPY(u->mm, u->ctx, DST, SRC, 2 * PG, 0, -EAGAIN, PG);
+	MT_READ(u->mm, DST, VAL(0));
+	MT_TRUE(ut_none(u->mm, DST + PG));
 }
 
 /* ==== EFAULT ====================================================================== */
@@ -973,7 +1100,15 @@ static const struct CMUnitTest sequential[] = {
 	UT_CASE(thp_pinned_pte_move_spins, .run = ebusy_thp_pinned, .cfg = &thp_cfg, .p = { 1 },
 		.want_kind = SIM_FIND_LIVELOCK, .want_id = "livelock",
 		.want_msg = "move_pages: -EAGAIN"),
+	UT_CASE(thp_pinned_pte_move_killed, .run = ebusy_thp_pinned, .cfg = &thp_cfg, .p = { 2 }),
 	UT_CASE(eagain_short_move, .run = eagain_short_move),
+	UT_CASE(enomem_dst_anon_vma, .run = enomem_dst, .p = { 1 }),
+	UT_CASE(enomem_dst_pte_table, .run = enomem_dst, .p = { 2 }),
+	UT_CASE(enomem_src_hole_table, .run = enomem_src_hole_table),
+	UT_CASE(enomem_short, .run = enomem_short),
+	UT_CASE(eintr_move, .run = eintr_move),
+	UT_CASE(eintr_keeps_error, .run = eintr_keeps_error),
+	UT_CASE(eintr_copy, .run = eintr_copy),
 	UT_CASE(efault_null_arg, .run = efault_null_arg),
 	UT_CASE(efault_src_marker, .run = efault_src_marker),
 	UT_CASE(esrch_exited, .run = esrch_exited),

@@ -532,6 +532,42 @@ static void vs_dontneed_check(struct mm_kernel *k, void *st)
 MM_PROGRAM(race_move_vs_dontneed, "UFFDIO_MOVE races MADV_DONTNEED of the source", 2,
 	   struct rs, setup_one, vs_dontneed_run, vs_dontneed_check);
 
+/* ---- a fatal signal ------------------------------------------------------------------ */
+
+/* CPU1 kills CPU0 while it moves two pages.  move_pages() checks after each
+ * step and leaves the step just done uncounted: all moved and counted (0),
+ * or page 0 moved and -EINTR, or both moved and a short move of one page. */
+static void vs_kill_run(struct mm_kernel *k, void *st, int cpu)
+{
+	struct rs *s = st;
+
+	(void)k;
+	if (cpu == 0)
+		s->rc[0] = ut_move(s->u.mm, s->u.ctx, DST, SRC, 2 * PG, 0, &s->out[0]);
+	else
+		mmt_kill(0);
+}
+
+static void vs_kill_check(struct mm_kernel *k, void *st)
+{
+	struct rs *s = st;
+
+	(void)k;
+	ut_check_moved(s->u.mm, DST, SRC, 0, s->pfn0);
+	if (s->rc[0] == -EINTR) {
+		MT_EQ(s->out[0], -EINTR);
+		ut_check_kept(s->u.mm, SRC + PG, 1, 0);
+		MT_TRUE(ut_none(s->u.mm, DST + PG));
+		return;
+	}
+	MT_EQ(s->out[0], s->rc[0] == 0 ? 2 * (int64_t)PG : (int64_t)PG);
+	MT_EQ(s->rc[0], s->out[0] == PG ? -EAGAIN : 0);
+	ut_check_moved(s->u.mm, DST + PG, SRC + PG, 1, 0);
+}
+
+MM_PROGRAM(race_move_vs_kill, "UFFDIO_MOVE of two pages races a SIGKILL of the mover", 2,
+	   struct rs, setup_two, vs_kill_run, vs_kill_check);
+
 /* ---- a huge PMD -------------------------------------------------------------------------- */
 
 static const struct mm_config thp_cfg = {
@@ -618,6 +654,7 @@ static const struct race_case cases[] = {
 	{ &race_two_moves_same_dst, 1 },
 	{ &race_two_moves_same_src, 1 },
 	{ &race_move_vs_dontneed, 2 },
+	{ &race_move_vs_kill, 2 },
 	{ &race_move_pmd_vs_dst_read, 2 },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))

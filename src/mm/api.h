@@ -48,6 +48,16 @@ int mmt_migrate(struct mm_struct *mm, unsigned long addr);
  * debugfs split_huge_pages interface); returns how many were split. */
 int mmt_split_huge_pages(struct mm_struct *mm, unsigned long start, unsigned long end);
 
+/* SIGKILL to the task running on CPU @cpu (-1: the sequential code): its
+ * next fatal_signal_pending() check sees it (kernel/signal.c).  Sleeping
+ * tasks are not woken by it in the model. */
+void mmt_kill(int cpu);
+
+/* Write @n to /proc/thread-self/fail-nth: the @n-th fault-injection site
+ * (page-table or anon_vma allocation) the calling CPU passes from now on
+ * fails with -ENOMEM; 0 disarms (lib/fault-inject.c). */
+void mmt_fail_nth(int n);
+
 /* A file (the page-cache stand-in) of @size bytes, zero-filled. */
 struct address_space *mmt_file_create(unsigned long size);
 

@@ -87,6 +87,12 @@ struct mm_kernel {
 	struct sim_hostlock lru_lock;
 	uint32_t lru_head, lru_tail;
 	unsigned long nr_lru;
+
+	/* per task - a simulated CPU, slot 0 being the sequential code:
+	 * fail-nth countdowns (lib/fault-inject.c) and SIGKILL pending
+	 * (kernel/signal.c) */
+	int fail_nth[SIM_MAX_CPUS + 1];
+	int sigkill[SIM_MAX_CPUS + 1];
 };
 
 /* The model kernel of the running execution. */

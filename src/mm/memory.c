@@ -1039,6 +1039,8 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 		if (pmd_none(val))
 			goto next;
 		dst_pmd = mm_alloc_pmd(dst_vma->vm_mm, addr);
+		if (!dst_pmd)
+			return -ENOMEM;
 		if (pmd_trans_huge(val) || is_swap_pmd(val)) {
 			ret = copy_huge_pmd(dst_vma, src_vma, dst_pmd, src_pmd, addr);
 			if (ret == -ENOMEM)

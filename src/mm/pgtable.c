@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 
+#include "mm/fault_inject.h"
 #include "mm/internal.h"
 
 #define PTDESC_ALIGN 8192
@@ -87,6 +88,8 @@ pmd_t *mm_alloc_pmd(struct mm_struct *mm, unsigned long addr)
 	pp = __atomic_load_n(&mm->pud[pud_index(addr)], __ATOMIC_ACQUIRE);
 	if (pp)
 		return &pp->pmds[pmd_index(addr)];
+	if (should_fail_alloc())
+		return NULL;
 	fresh = kzalloc_aligned(sizeof(*fresh), PMD_PAGE_ALIGN);
 	spin_lock_init(&fresh->ptl);
 	spin_lock(&mm->page_table_lock);
@@ -132,7 +135,11 @@ void pmd_install(struct mm_struct *mm, pmd_t *pmd, struct ptdesc **pt)
 
 int __pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 {
-	struct ptdesc *pt = pte_alloc_one();
+	struct ptdesc *pt;
+
+	if (should_fail_alloc())
+		return -ENOMEM;
+	pt = pte_alloc_one();
 
 	pmd_install(mm, pmd, &pt);
 	if (pt)

@@ -24,6 +24,7 @@
  * degree-based reuse of anon_vma_clone), KSM, hugetlb, device-private
  * pages, the deferred split queue, per-memcg statistics.
  */
+#include "mm/fault_inject.h"
 #include "mm/huge_mm.h"
 #include "mm/swap.h"
 
@@ -128,8 +129,11 @@ static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma *av)
 int __anon_vma_prepare(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct anon_vma *av = anon_vma_alloc(), *allocated = av;
+	struct anon_vma *av, *allocated;
 
+	if (should_fail_alloc())
+		return -ENOMEM;
+	av = allocated = anon_vma_alloc();
 	anon_vma_lock_write(av);
 	spin_lock(&mm->page_table_lock);
 	if (!vma->anon_vma) {

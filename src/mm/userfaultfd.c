@@ -27,6 +27,7 @@
 #include "mm/api.h"
 #include "mm/fixes.h"
 #include "mm/huge_mm.h"
+#include "mm/signal.h"
 #include "mm/swap.h"
 #include "mm/userfaultfd.h"
 
@@ -263,9 +264,11 @@ retry:
 			dst_addr += PAGE_SIZE;
 			src_addr += PAGE_SIZE;
 			copied += PAGE_SIZE;
-		} else {
-			break;
+			if (fatal_signal_pending())
+				err = -EINTR;
 		}
+		if (err)
+			break;
 	}
 out_unlock:
 	up_read(&ctx->map_changing_lock);
@@ -1050,6 +1053,13 @@ long move_pages(struct userfaultfd_ctx *ctx, unsigned long dst_start, unsigned l
 			step = ret < 0 ? 0 : (unsigned long)ret;
 		}
 		cond_resched();
+		/* Killed: the step just done is not counted (any other error
+		 * is kept). */
+		if (fatal_signal_pending()) {
+			if (!err || err == -EAGAIN)
+				err = -EINTR;
+			break;
+		}
 		if (err) {
 			if (err == -EAGAIN) {
 				sim_retry("move_pages: -EAGAIN");
