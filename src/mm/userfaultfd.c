@@ -535,6 +535,8 @@ static long move_present_pte(struct move_step *s, struct folio **first_folio, un
 		if (src_addr == src_end)
 			break;
 		dst_addr += PAGE_SIZE;
+		/* Both PTE pointers stay inside their tables (pmd_addr_end). */
+		VM_WARN_ON_ONCE(!(src_addr & ~PMD_MASK) || !(dst_addr & ~PMD_MASK));
 		dst_pte++;
 		src_pte++;
 		folio_unlock(src_folio);
