@@ -15,7 +15,7 @@
 #include "check/oracle.h"
 #include "mm/mm.h"
 
-#define ARENA_CHUNK (256u << 10)
+#define ARENA_CHUNK (4u << 20)
 
 
 struct arena_chunk {
@@ -41,6 +41,19 @@ static void *oom(const char *what)
 	exit(3);
 }
 
+/* Ask the host for transparent huge pages under a big allocation: the
+ * model's memory is walked all over, and 4 KiB host pages make every model
+ * step pay TLB misses.  Best effort (the host may say no). */
+static void host_hugepages(void *p, size_t len)
+{
+	const uintptr_t huge = 2UL << 20;
+	uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(huge - 1);
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
 void *kzalloc_aligned(size_t size, size_t align)
 {
 	struct mm_kernel *k = mmk();
@@ -58,6 +71,7 @@ void *kzalloc_aligned(size_t size, size_t align)
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
 			oom("kzalloc");
+		host_hugepages(c->mem, cap);
 		c->next = k->arena;
 		c->used = 0;
 		c->size = cap;
@@ -124,6 +138,8 @@ static struct mm_kernel *kernel_alloc(unsigned long nr_pages)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (!k->mem_map || k->phys == MAP_FAILED)
 		oom("physical memory");
+	host_hugepages(k->mem_map, k->nr_pages * sizeof(struct page));
+	host_hugepages(k->phys, k->nr_pages * PAGE_SIZE);
 	k->oracle = oracle_new();
 	return k;
 }

@@ -27,7 +27,7 @@
 #define SIM_MAX_CPUS 64
 #define SIM_MAX_HELD 48		/* locks held at once by one CPU (lockdep's MAX_LOCK_DEPTH) */
 #define SIM_MAX_RETRY_SITES 32
-#define SIM_RETRY_CACHE 16	/* call site -> retry[] slot, per CPU */
+#define SIM_RETRY_CACHE 64	/* call site -> retry[] slot, per CPU */
 
 struct sim_exec;
 struct sim_cpu;

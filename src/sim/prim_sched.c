@@ -221,7 +221,8 @@ void sim_synchronize_rcu(const struct sim_site *site)
  * names on every call. */
 static int retry_slot(struct sim_cpu *c, const struct sim_site *site)
 {
-	unsigned h = (unsigned)(((uintptr_t)site >> 4) ^ ((uintptr_t)site >> 10)) % SIM_RETRY_CACHE;
+	unsigned h = (unsigned)(((uint64_t)(uintptr_t)site * 0x9e3779b97f4a7c15ULL) >> 58) %
+		     SIM_RETRY_CACHE;
 	int i;
 
 	if (c->retry_cache_site[h] == site)

@@ -47,6 +47,23 @@ static inline struct sim_cpu *sim_enter(const struct sim_site *site)
 	return c;
 }
 
+/* The fast path of READ_ONCE/WRITE_ONCE on a lone explored CPU recording
+ * no trace: the step is counted here and the access done inline, which is
+ * all the full path would do.  False: take the full path. */
+static inline __attribute__((always_inline)) bool sim_solo_step(void)
+{
+	struct sim_cpu *c = sim_cur_cpu;
+	struct sim_exec *x;
+
+	if (!c || c->seq)
+		return false;
+	x = c->x;
+	if (!x->solo || x->cfg.trace || x->steps >= x->cfg.max_steps)
+		return false;
+	x->steps++;
+	return true;
+}
+
 /* Report a finding and leave the execution (the CPU never resumes). */
 void sim_fail(enum sim_finding_kind kind, const char *id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
@@ -119,8 +136,11 @@ void sim_xchg(volatile void *p, void *inout, size_t size, const struct sim_site 
 	({                                                                     \
 		SIM_SCALAR(x);                                                 \
 		__typeof__(x) __mmt_v;                                         \
-		sim_load(&(x), &__mmt_v, sizeof(x), SIM_OP_READ_ONCE,          \
-			 SIM_SITE("READ_ONCE", #x));                           \
+		if (sim_solo_step())                                           \
+			__builtin_memcpy(&__mmt_v, (const void *)&(x), sizeof(x)); \
+		else                                                           \
+			sim_load(&(x), &__mmt_v, sizeof(x), SIM_OP_READ_ONCE,  \
+				 SIM_SITE("READ_ONCE", #x));                   \
 		__mmt_v;                                                       \
 	})
 
@@ -128,8 +148,11 @@ void sim_xchg(volatile void *p, void *inout, size_t size, const struct sim_site 
 	do {                                                                   \
 		SIM_SCALAR(x);                                                 \
 		__typeof__(x) __mmt_v = (val);                                 \
-		sim_store(&(x), &__mmt_v, sizeof(x), SIM_OP_WRITE_ONCE,        \
-			  SIM_SITE("WRITE_ONCE", #x));                         \
+		if (sim_solo_step())                                           \
+			__builtin_memcpy((void *)&(x), &__mmt_v, sizeof(x));   \
+		else                                                           \
+			sim_store(&(x), &__mmt_v, sizeof(x), SIM_OP_WRITE_ONCE, \
+				  SIM_SITE("WRITE_ONCE", #x));                 \
 	} while (0)
 
 #define smp_load_acquire(p)                                                    \
