@@ -609,6 +609,52 @@ static void ebusy_large_swapcache(struct ut *u)
 	MT_READ(u->mm, SRC + 15 * PG, VAL(15));
 }
 
+/* A large folio under writeback that is mapped again (read faults on pages
+ * 3 and 0 find it in the swap cache and map those pages): MOVE of page 3
+ * must split it, and split_folio() refuses a folio under writeback: EBUSY.
+ * Once written back, the split succeeds and the page moves.  (With page 3
+ * alone mapped, MOVE says EBUSY for another reason: like the kernel, it
+ * checks PageAnonExclusive on the folio's head page, which is not mapped.) */
+static void ebusy_split_writeback(struct ut *u)
+{
+	unsigned long head;
+	uint64_t v;
+
+	MT_EQ(mmt_swapon(64, false, SWAP_ALLOC_LOWEST), 0);
+	u->mm = mmt_mm_create();
+	ut_map(u->mm, SRC, 16 * PG, RW, ANON);
+	ut_map(u->mm, DST, 16 * PG, RW, ANON);
+	ut_fill(u->mm, SRC, 16);
+	u->ctx = ut_ctx(u->mm, F_MOVE);
+	ut_register(u->ctx, DST, 16 * PG, MISSING);
+	head = mt_pfn(u->mm, SRC);
+	MT_EQ(t_order(head), 4);
+	MT_EQ(mmt_madvise(u->mm, SRC, 16 * PG, MADV_PAGEOUT), 0);
+	MT_TRUE(ut_swapped(u->mm, SRC + 3 * PG));
+	MT_EQ(mmt_read(u->mm, SRC + 3 * PG, &v), 0);
+	MT_EQ(v, VAL(3));
+	MT_TRUE(ut_present(u->mm, SRC + 3 * PG));
+	MT_EQ(mt_pfn(u->mm, SRC + 3 * PG), head + 3);
+	MT_EQ(t_order(head), 4);
+	UT_MOVE(u->mm, u->ctx, DST + 3 * PG, SRC + 3 * PG, PG, 0, -EBUSY, -EBUSY);
+	MT_FALSE(mt_exclusive(head));
+	MT_EQ(mmt_read(u->mm, SRC, &v), 0);
+	MT_EQ(v, VAL(0));
+	MT_EQ(mt_pfn(u->mm, SRC), head);
+	MT_TRUE(mt_exclusive(head));
+	MT_TRUE(folio_test_writeback(pfn_folio(head)));
+	UT_MOVE(u->mm, u->ctx, DST + 3 * PG, SRC + 3 * PG, PG, 0, -EBUSY, -EBUSY);
+	MT_EQ(t_order(head), 4);
+	MT_TRUE(ut_present(u->mm, SRC + 3 * PG));
+	MT_TRUE(ut_none(u->mm, DST + 3 * PG));
+	MT_EQ(mmt_swap_io_complete(), 1);
+	UT_MOVE(u->mm, u->ctx, DST + 3 * PG, SRC + 3 * PG, PG, 0, 0, PG);
+	MT_EQ(t_order(head), 0);
+	MT_READ(u->mm, DST + 3 * PG, VAL(3));
+	MT_READ(u->mm, DST + 3 * PG + 8, VAL1(3));
+	MT_READ(u->mm, SRC + 4 * PG, VAL(4));
+}
+
 /* A THP shared with a child: the whole-PMD move and the split path both
  * refuse it (the head page is not exclusive). */
 static void ebusy_thp_shared(struct ut *u)
@@ -1094,6 +1140,7 @@ static const struct CMUnitTest sequential[] = {
 	UT_CASE(ebusy_swap_shared, .run = ebusy_swap_shared),
 	UT_CASE(swap_pte_moves, .run = swap_pte_moves),
 	UT_CASE(ebusy_large_swapcache, .run = ebusy_large_swapcache, .cfg = &mthp_cfg),
+	UT_CASE(ebusy_split_writeback, .run = ebusy_split_writeback, .cfg = &mthp_cfg),
 	UT_CASE(ebusy_thp_shared, .run = ebusy_thp_shared, .cfg = &thp_cfg),
 	UT_CASE(ebusy_pinned, .run = ebusy_pinned),
 	UT_CASE(ebusy_thp_pinned, .run = ebusy_thp_pinned, .cfg = &thp_cfg),
