@@ -59,4 +59,11 @@ struct check_walk {
 /* Visit every non-none huge/swap PMD and every non-none PTE of every live mm. */
 void check_walk_all(struct check_walk *w);
 
+/* Where the whole-memory loops of the checkers may stop: every struct page
+ * from here on is still free and as it was at boot (page_alloc.c). */
+static inline unsigned long check_pfn_end(const struct mm_kernel *k)
+{
+	return k->mem_map_dirty < k->nr_pages ? k->mem_map_dirty : k->nr_pages;
+}
+
 #endif

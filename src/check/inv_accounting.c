@@ -136,7 +136,7 @@ void check_accounting(struct mm_kernel *k)
 			if (m->pages[j])
 				a->refs[m->pages[j]]++;
 	}
-	for (unsigned long pfn = 0; pfn < k->nr_pages;) {
+	for (unsigned long pfn = 0; pfn < check_pfn_end(k);) {
 		struct page *p = &k->mem_map[pfn];
 		unsigned long nr = 1UL << p->order;
 
@@ -162,7 +162,7 @@ void check_no_leaks(struct mm_kernel *k)
 {
 	if (k->nr_free == k->nr_free_initial)
 		return;
-	for (unsigned long pfn = 0; pfn < k->nr_pages; pfn++) {
+	for (unsigned long pfn = 0; pfn < check_pfn_end(k); pfn++) {
 		struct page *p = &k->mem_map[pfn];
 
 		if (p->head == pfn && !(p->flags & ((1UL << PG_buddy) | (1UL << PG_poisoned) |

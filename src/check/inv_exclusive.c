@@ -51,7 +51,7 @@ void check_exclusive(struct mm_kernel *k)
 	struct check_walk w = { .k = k, .arg = &e, .pmd = excl_pmd, .pte = excl_pte };
 
 	check_walk_all(&w);
-	for (unsigned long pfn = 0; pfn < k->nr_pages; pfn++) {
+	for (unsigned long pfn = 0; pfn < check_pfn_end(k); pfn++) {
 		if (e.maps[pfn] > 1 && (k->mem_map[pfn].flags & (1UL << PG_anon_exclusive))) {
 			sim_fail(SIM_FIND_INVARIANT, "INV-6",
 				 "exclusivity: pfn %lu is PageAnonExclusive but mapped %u times", pfn,

@@ -81,7 +81,7 @@ static void check_slot_refs(struct swap_info_struct *si, unsigned long off, unsi
 /* Every folio flagged PG_swapcache is where the cache says. */
 static void check_cached_folios(struct mm_kernel *k)
 {
-	for (unsigned long pfn = 0; pfn < k->nr_pages; pfn++) {
+	for (unsigned long pfn = 0; pfn < check_pfn_end(k); pfn++) {
 		struct folio *f = (struct folio *)&k->mem_map[pfn];
 		struct swap_info_struct *si;
 

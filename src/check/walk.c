@@ -5,16 +5,36 @@
 #include "check/check.h"
 #include "mm/internal.h"
 
+/* The VMA covering @addr: the last one found if it still covers it. */
+static struct vm_area_struct *walk_vma(struct check_walk *w, unsigned long addr)
+{
+	struct vm_area_struct *v = w->vma;
+
+	if (v && addr >= v->vm_start && addr < v->vm_end)
+		return v;
+	return vma_lookup(w->mm, addr);
+}
+
 static void walk_table(struct check_walk *w, struct ptdesc *pt, unsigned long base)
 {
 	w->table_locked = __atomic_load_n(&pt->ptl.locked, __ATOMIC_RELAXED);
+	if (!w->pte)
+		return;
 	for (unsigned i = 0; i < PTRS_PER_PTE; i++) {
 		unsigned long addr = base + ((unsigned long)i << PAGE_SHIFT);
-		pte_t pte = __pte(__atomic_load_n(&pt->ptes[i].pte, __ATOMIC_RELAXED));
+		pte_t pte;
 
-		if (pte_none(pte) || !w->pte)
+		/* Tables are sparse: skip eight empty entries at a time. */
+		if (!(i & 7) && !(pt->ptes[i].pte | pt->ptes[i + 1].pte | pt->ptes[i + 2].pte |
+				  pt->ptes[i + 3].pte | pt->ptes[i + 4].pte | pt->ptes[i + 5].pte |
+				  pt->ptes[i + 6].pte | pt->ptes[i + 7].pte)) {
+			i += 7;
 			continue;
-		w->vma = vma_lookup(w->mm, addr);
+		}
+		pte = __pte(__atomic_load_n(&pt->ptes[i].pte, __ATOMIC_RELAXED));
+		if (pte_none(pte))
+			continue;
+		w->vma = walk_vma(w, addr);
 		w->pte(w, addr, pte);
 	}
 }
@@ -39,7 +59,7 @@ static void walk_pmd_page(struct check_walk *w, struct pmd_page *pp, unsigned p)
 			continue;
 		}
 		w->table_locked = __atomic_load_n(&pp->ptl.locked, __ATOMIC_RELAXED);
-		w->vma = vma_lookup(w->mm, addr);
+		w->vma = walk_vma(w, addr);
 		if (w->pmd)
 			w->pmd(w, addr, pmd);
 	}
@@ -62,6 +82,7 @@ void check_walk_all(struct check_walk *w)
 {
 	for (int i = 0; i < w->k->nr_mms; i++) {
 		w->mm = w->k->mms[i];
+		w->vma = NULL;
 		if (!w->mm->dead)
 			walk_mm(w);
 	}

@@ -57,6 +57,13 @@ struct mm_kernel {
 	unsigned long nr_free_initial;	/* after boot: what a leak-free teardown returns to */
 	unsigned long zero_pfn;		/* the shared zero page */
 	unsigned long huge_zero_pfn;	/* the huge zero folio (PMD order) */
+	/* The boot state of mem_map and the free lists, kept from the first
+	 * boot: a reset copies back only mem_map[0, mem_map_dirty), the pages
+	 * the allocator handed out or relinked since (page_alloc.c). */
+	struct page *boot_map;
+	uint32_t boot_free_head[MAX_ORDER];
+	unsigned long boot_nr_free;
+	unsigned long mem_map_dirty;
 
 	/* objects (slab.c) */
 	struct arena_chunk *arena;

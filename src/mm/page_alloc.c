@@ -14,6 +14,7 @@
  * huge zero folio), so the allocation sequence - and every pfn in a trace -
  * is the same in every run.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mm/mm.h"
@@ -26,9 +27,20 @@ static struct page *pg(struct mm_kernel *k, unsigned long pfn)
 	return &k->mem_map[pfn];
 }
 
+/* struct page @pfn is about to differ from its boot state. */
+static inline void dirty(struct mm_kernel *k, unsigned long pfn)
+{
+	if (pfn >= k->mem_map_dirty)
+		k->mem_map_dirty = pfn + 1;
+}
+
 static void list_push(struct mm_kernel *k, unsigned order, unsigned long pfn)
 {
 	struct page *p = pg(k, pfn);
+
+	dirty(k, pfn);
+	if (k->free_head[order])
+		dirty(k, k->free_head[order]);
 
 	p->lru_prev = 0;
 	p->lru_next = k->free_head[order];
@@ -43,6 +55,12 @@ static void list_push(struct mm_kernel *k, unsigned order, unsigned long pfn)
 static void list_del(struct mm_kernel *k, unsigned order, unsigned long pfn)
 {
 	struct page *p = pg(k, pfn);
+
+	dirty(k, pfn);
+	if (p->lru_prev)
+		dirty(k, p->lru_prev);
+	if (p->lru_next)
+		dirty(k, p->lru_next);
 
 	if (p->lru_prev)
 		pg(k, p->lru_prev)->lru_next = p->lru_next;
@@ -93,12 +111,19 @@ static void reserve(struct mm_kernel *k, unsigned long pfn, unsigned order)
 
 void mm_page_alloc_init(struct mm_kernel *k)
 {
+	k->mem_map_dirty = 2 * HPAGE_PMD_NR;	/* the reserved block: always restored */
+	k->zero_pfn = 1;
+	k->huge_zero_pfn = HPAGE_PMD_NR;
+	if (k->boot_map) {
+		/* kernel_reset() copied the boot state back. */
+		memcpy(k->free_head, k->boot_free_head, sizeof(k->free_head));
+		k->nr_free = k->nr_free_initial = k->boot_nr_free;
+		return;
+	}
 	for (unsigned long pfn = 0; pfn < k->nr_pages; pfn++)
 		pg(k, pfn)->flags = 1UL << PG_poisoned;
 	reserve(k, 0, 0);		/* pfn 0: never a page */
-	k->zero_pfn = 1;
 	reserve(k, k->zero_pfn, 0);
-	k->huge_zero_pfn = HPAGE_PMD_NR;
 	reserve(k, k->huge_zero_pfn, HPAGE_PMD_ORDER);
 	/* Free the rest, highest blocks first so that low pfns come out first. */
 	for (unsigned long pfn = k->nr_pages; pfn > 2 * HPAGE_PMD_NR;) {
@@ -108,11 +133,21 @@ void mm_page_alloc_init(struct mm_kernel *k)
 	for (unsigned long pfn = HPAGE_PMD_NR; pfn > 2; pfn--)
 		free_block(k, pfn - 1, 0);
 	k->nr_free_initial = k->nr_free;
+	k->mem_map_dirty = 2 * HPAGE_PMD_NR;
+	/* Keep the boot state for the next executions. */
+	k->boot_map = malloc(k->nr_pages * sizeof(struct page));
+	if (k->boot_map) {
+		memcpy(k->boot_map, k->mem_map, k->nr_pages * sizeof(struct page));
+		memcpy(k->boot_free_head, k->free_head, sizeof(k->free_head));
+		k->boot_nr_free = k->nr_free;
+	}
 }
 
 static void prep_new_folio(struct mm_kernel *k, unsigned long pfn, unsigned order)
 {
 	unsigned long nr = 1UL << order;
+
+	dirty(k, pfn + nr - 1);
 
 	for (unsigned long i = 0; i < nr; i++) {
 		struct page *p = pg(k, pfn + i);

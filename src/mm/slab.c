@@ -120,6 +120,7 @@ static void kernel_free(void *cache)
 		free(c);
 	}
 	free(k->ptables);
+	free(k->boot_map);
 	oracle_free(k->oracle);
 	munmap(k->phys, k->nr_pages * PAGE_SIZE);
 	free(k->mem_map);
@@ -152,13 +153,23 @@ static void kernel_reset(struct mm_kernel *k)
 	unsigned cap = k->cap_ptables;
 	struct oracle *o = k->oracle;
 	uint8_t *phys = k->phys;
-	struct page *mem_map = k->mem_map;
+	struct page *mem_map = k->mem_map, *boot_map = k->boot_map;
 	unsigned long nr_pages = k->nr_pages;
+	uint32_t boot_free_head[MAX_ORDER];
+	unsigned long boot_nr_free = k->boot_nr_free;
 
 	for (struct arena_chunk *c = keep; c; c = c->next)
 		c->used = 0;
-	memset(mem_map, 0, nr_pages * sizeof(struct page));
+	/* Only the pages the allocator touched differ from the boot state. */
+	if (boot_map)
+		memcpy(mem_map, boot_map, k->mem_map_dirty * sizeof(struct page));
+	else
+		memset(mem_map, 0, nr_pages * sizeof(struct page));
+	memcpy(boot_free_head, k->boot_free_head, sizeof(boot_free_head));
 	memset(k, 0, sizeof(*k));
+	k->boot_map = boot_map;
+	memcpy(k->boot_free_head, boot_free_head, sizeof(boot_free_head));
+	k->boot_nr_free = boot_nr_free;
 	k->arena = keep;
 	k->ptables = pt;
 	k->cap_ptables = cap;
