@@ -16,13 +16,6 @@
 #define WPMODE MMT_UFFDIO_REGISTER_MODE_WP
 #define HOLES MMT_UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES
 
-#define UT_MOVE(mm, ctx, dst, src, len, mode, rc, field)                                       \
-	UT_RET(ut_move((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
-#define UT_COPY(mm, ctx, dst, src, len, mode, rc, field)                                       \
-	UT_RET(ut_copy((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
-#define UT_ZERO(ctx, start, len, mode, rc, field)                                              \
-	UT_RET(ut_zeropage((ctx), (start), (len), (mode), &__out), (rc), (field))
-
 /* The ioctls UFFDIO_API reports: REGISTER, UNREGISTER, API. */
 #define API_IOCTLS ((1ULL << 0) | (1ULL << 1) | (1ULL << 63))
 /* What UFFDIO_REGISTER reports for a MISSING range (WAKE, COPY, ZEROPAGE,

@@ -31,9 +31,6 @@
 #define MISSING MMT_UFFDIO_REGISTER_MODE_MISSING
 #define HOLES MMT_UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES
 
-#define UT_MOVE(mm, ctx, dst, src, len, mode, rc, field)                                       \
-	UT_RET(ut_move((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
-
 /* mm_config_default() with the 6.18 batched move. */
 static const struct mm_config batch_cfg = {
 	.nr_pages = 4096, .thp_madvise = 1UL << HPAGE_PMD_ORDER, .thp_use_zero_page = true,
@@ -92,20 +89,6 @@ static void get_pfns(struct mm_struct *mm, unsigned long addr, unsigned long n,
 static void check_mode(void)
 {
 	MT_EQ(mmk()->cfg.uffd_move_batch, ut_batch);
-}
-
-/* pin_user_pages() as the kernel accounts it (white box, as in
- * test_uffd_errors.c): @n pins, negative to unpin. */
-static void t_pin(unsigned long pfn, int n)
-{
-	struct folio *f = pfn_folio(t_head(pfn));
-
-	if (folio_test_large(f)) {
-		atomic_add(n, &folio_second(f)->_pincount);
-		atomic_add(n, &f->_refcount);
-	} else {
-		atomic_add(n * GUP_PIN_COUNTING_BIAS, &f->_refcount);
-	}
 }
 
 /* ==== sequential cases ================================================================ */

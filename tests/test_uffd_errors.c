@@ -23,13 +23,6 @@
 #define MISSING MMT_UFFDIO_REGISTER_MODE_MISSING
 #define HOLES MMT_UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES
 
-#define UT_MOVE(mm, ctx, dst, src, len, mode, rc, field)                                       \
-	UT_RET(ut_move((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
-#define UT_COPY(mm, ctx, dst, src, len, mode, rc, field)                                       \
-	UT_RET(ut_copy((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
-#define UT_ZERO(ctx, start, len, mode, rc, field)                                              \
-	UT_RET(ut_zeropage((ctx), (start), (len), (mode), &__out), (rc), (field))
-
 /* ut_layout() with DST page i written (0xd0 + i) before registration for
  * every bit i of @dst_mask. */
 static void layout_dst(struct ut *u, unsigned long pages, unsigned long dst_mask)
@@ -679,21 +672,6 @@ static void ebusy_thp_shared(struct ut *u)
 	MT_TRUE(ut_none(u->mm, DST));
 	MT_READ(u->mm, SRC + PG, VAL(1));
 	MT_READ(u->mm2, SRC + PG, VAL(1));
-}
-
-/* pin_user_pages() as the kernel accounts it (white box: GUP is not in the
- * model yet): a small folio gains GUP_PIN_COUNTING_BIAS references, a large
- * one a reference and a pincount.  @n pins, negative to unpin. */
-static void t_pin(unsigned long pfn, int n)
-{
-	struct folio *f = pfn_folio(t_head(pfn));
-
-	if (folio_test_large(f)) {
-		atomic_add(n, &folio_second(f)->_pincount);
-		atomic_add(n, &f->_refcount);
-	} else {
-		atomic_add(n * GUP_PIN_COUNTING_BIAS, &f->_refcount);
-	}
 }
 
 /* A small folio that may be DMA-pinned: EBUSY (checked under both PTLs),

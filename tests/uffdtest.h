@@ -213,6 +213,29 @@ static inline int ut_zeropage(struct userfaultfd_ctx *ctx, unsigned long start, 
 		MT_EQ(__out, (field));                                                         \
 	} while (0)
 
+/* The three range ioctls, asserting the return and the output field. */
+#define UT_MOVE(mm, ctx, dst, src, len, mode, rc, field)                                       \
+	UT_RET(ut_move((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
+#define UT_COPY(mm, ctx, dst, src, len, mode, rc, field)                                       \
+	UT_RET(ut_copy((mm), (ctx), (dst), (src), (len), (mode), &__out), (rc), (field))
+#define UT_ZERO(ctx, start, len, mode, rc, field)                                              \
+	UT_RET(ut_zeropage((ctx), (start), (len), (mode), &__out), (rc), (field))
+
+/* pin_user_pages() as the kernel accounts it (white box: GUP is not in the
+ * model yet): a small folio gains GUP_PIN_COUNTING_BIAS references, a large
+ * one a reference and a pincount.  @n pins, negative to unpin. */
+static inline void t_pin(unsigned long pfn, int n)
+{
+	struct folio *f = pfn_folio(t_head(pfn));
+
+	if (folio_test_large(f)) {
+		atomic_add(n, &folio_second(f)->_pincount);
+		atomic_add(n, &f->_refcount);
+	} else {
+		atomic_add(n * GUP_PIN_COUNTING_BIAS, &f->_refcount);
+	}
+}
+
 /* ---- what a page is now (no scheduling points) ------------------------------------------ */
 
 /* Nothing at all maps @addr: no huge PMD, and a none PTE (or no table). */
