@@ -420,6 +420,28 @@ static int uffd_ioctl_check(const struct userfaultfd_ctx *ctx)
 	return userfaultfd_is_initialized(ctx) ? 0 : -EINVAL;
 }
 
+/*
+ * The start of COPY, ZEROPAGE and MOVE: a context past the handshake, then,
+ * with a non-cooperative event in flight (mmap_changing), -EAGAIN - written
+ * to the output field @out too (the kernel's put_user), before the request
+ * itself is read.  @arg NULL: an argument the kernel cannot access.
+ */
+static int uffd_range_ioctl_begin(struct userfaultfd_ctx *ctx, const void *arg,
+				  int64_t *out)
+{
+	int ret = uffd_ioctl_check(ctx);
+
+	if (ret)
+		return ret;
+	if (atomic_read(&ctx->mmap_changing)) {
+		if (!arg)
+			return -EFAULT;
+		*out = -EAGAIN;
+		return -EAGAIN;
+	}
+	return arg ? 0 : -EFAULT;
+}
+
 static int validate_unaligned_range(uint64_t start, uint64_t len)
 {
 	if (len & ~PAGE_MASK)
@@ -619,17 +641,9 @@ int mmt_uffd_copy(struct mm_struct *mm, struct userfaultfd_ctx *ctx, struct mmt_
 	long ret;
 
 	SIM_FN();
-	ret = uffd_ioctl_check(ctx);
+	ret = uffd_range_ioctl_begin(ctx, copy, copy ? &copy->copy : NULL);
 	if (ret)
 		return (int)ret;
-	if (atomic_read(&ctx->mmap_changing)) {
-		if (!copy)
-			return -EFAULT;
-		copy->copy = -EAGAIN;
-		return -EAGAIN;
-	}
-	if (!copy)
-		return -EFAULT;
 	ret = validate_unaligned_range(copy->src, copy->len);
 	if (ret)
 		return (int)ret;
@@ -653,17 +667,9 @@ int mmt_uffd_zeropage(struct userfaultfd_ctx *ctx, struct mmt_uffdio_zeropage *z
 	long ret;
 
 	SIM_FN();
-	ret = uffd_ioctl_check(ctx);
+	ret = uffd_range_ioctl_begin(ctx, zp, zp ? &zp->zeropage : NULL);
 	if (ret)
 		return (int)ret;
-	if (atomic_read(&ctx->mmap_changing)) {
-		if (!zp)
-			return -EFAULT;
-		zp->zeropage = -EAGAIN;
-		return -EAGAIN;
-	}
-	if (!zp)
-		return -EFAULT;
 	ret = validate_range(zp->range.start, zp->range.len);
 	if (ret)
 		return (int)ret;
@@ -684,17 +690,9 @@ int mmt_uffd_move(struct mm_struct *mm, struct userfaultfd_ctx *ctx, struct mmt_
 	long ret;
 
 	SIM_FN();
-	ret = uffd_ioctl_check(ctx);
+	ret = uffd_range_ioctl_begin(ctx, move, move ? &move->move : NULL);
 	if (ret)
 		return (int)ret;
-	if (atomic_read(&ctx->mmap_changing)) {
-		if (!move)
-			return -EFAULT;
-		move->move = -EAGAIN;
-		return -EAGAIN;
-	}
-	if (!move)
-		return -EFAULT;
 	if (mm != ctx->mm)
 		return -EINVAL;
 	ret = validate_range(move->dst, move->len);
