@@ -34,6 +34,7 @@ static void add_seeds(void)
 			.pct_depth = 3,
 			.dfs_bound = v->dfs_bound,
 			.find_with_dfs = v->dfs_bound > 0,
+			.dfs_delays = v->dfs_delays,
 		};
 		nentries++;
 	}

@@ -32,6 +32,7 @@ struct catalog_entry {
 	int dfs_bound;		/* buggy: the preemption bound that exposes it; clean: the
 				 * bound of its exhaustive check */
 	bool find_with_dfs;	/* buggy: --all looks for it with dfs, not pct */
+	bool dfs_delays;	/* buggy, found with dfs: the bound counts delays */
 };
 
 size_t catalog_size(void);

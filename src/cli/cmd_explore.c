@@ -220,8 +220,11 @@ static struct explore_opts options_for(const struct explore_cli *a, const struct
 		o.kind = e->expect_finding && !e->find_with_dfs ? EXPLORE_PCT : EXPLORE_DFS;
 	if (!a->depth_set)
 		o.pct_depth = e->pct_depth;
-	if (!a->bound_set && a->all)
+	if (!a->bound_set && a->all) {
 		o.bound = e->dfs_bound;
+		if (e->dfs_delays && o.kind == EXPLORE_DFS)
+			o.bound_kind = DFS_DELAYS;
+	}
 	/* --all shows a clean program exhausted at its bound: no budget. */
 	if (a->all && !a->executions_set && o.kind == EXPLORE_DFS)
 		o.max_executions = 0;

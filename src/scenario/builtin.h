@@ -28,6 +28,7 @@ struct seed_variant {
 	const char *revert;		/* a fix id, as `--revert` takes it */
 	enum sim_finding_kind expect, also;
 	int dfs_bound;			/* >0: found by dfs at this bound, not pct */
+	bool dfs_delays;		/* the bound counts delays, not preemptions */
 };
 
 extern const struct seed_variant builtin_seed_variants[];
