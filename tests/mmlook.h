@@ -17,6 +17,7 @@
 #define MMT_TESTS_MMLOOK_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "mmtest.h"
 
@@ -149,6 +150,53 @@ static inline void t_assert_clean(const struct sim_program *p, const struct expl
 			 sim_finding_kind_name(r->finding.kind), r->finding.id,
 			 (unsigned long long)r->executions, r->finding.msg);
 	}
+}
+
+/* The options of the explored race tests: @kind with seed 1, PCT depth and
+ * DFS bound @n, at most @max_exec executions (0: no limit), the per-step
+ * invariants before every step. */
+static inline void t_race_opts(struct explore_opts *o, enum explore_kind kind, int n,
+			       uint64_t max_exec)
+{
+	explore_opts_default(o);
+	o->kind = kind;
+	o->seed = 1;
+	o->pct_depth = n;
+	o->bound = n;
+	o->max_executions = max_exec;
+	o->cfg.check_every_step = true;
+}
+
+/* @p explored as @o says finds nothing: a random or PCT budget runs in
+ * full, a DFS bound is exhausted. */
+static inline void t_race_clean(const struct sim_program *p, const struct explore_opts *o)
+{
+	struct explore_result r;
+
+	assert_int_equal(explore_run(p, o, &r), 0);
+	t_assert_clean(p, &r);
+	if (o->kind == EXPLORE_DFS) {
+		assert_true(r.exhausted);
+		assert_int_equal(strncmp(r.coverage, "exhausted", 9), 0);
+		assert_true(r.executions > 1);
+	} else if (o->max_executions) {
+		assert_int_equal(r.executions, o->max_executions);
+	}
+	explore_result_free(&r);
+}
+
+/* Random and PCT (depth 3) run @budget executions, DFS exhausts @bound:
+ * nothing found. */
+static inline void t_race_all_clean(const struct sim_program *p, uint64_t budget, int bound)
+{
+	struct explore_opts o;
+
+	t_race_opts(&o, EXPLORE_RANDOM, 0, budget);
+	t_race_clean(p, &o);
+	t_race_opts(&o, EXPLORE_PCT, 3, budget);
+	t_race_clean(p, &o);
+	t_race_opts(&o, EXPLORE_DFS, bound, 0);
+	t_race_clean(p, &o);
 }
 
 #endif

@@ -15,7 +15,6 @@
 #include "mmlook.h"
 
 #define RA 0x30000000UL		/* PMD aligned */
-#define SEED 1
 
 struct race {
 	struct mm_struct *mm, *child;
@@ -784,46 +783,13 @@ static const struct race_case cases[] = {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-static void race_opts(struct explore_opts *o, enum explore_kind kind, int n, uint64_t max_exec)
-{
-	explore_opts_default(o);
-	o->kind = kind;
-	o->seed = SEED;
-	o->pct_depth = n;
-	o->bound = n;
-	o->max_executions = max_exec;
-	o->cfg.check_every_step = true;
-}
-
-static void explore_clean(const struct sim_program *p, enum explore_kind kind, int n,
-			  uint64_t max_exec, struct explore_result *r)
-{
-	struct explore_opts o;
-
-	race_opts(&o, kind, n, max_exec);
-	assert_int_equal(explore_run(p, &o, r), 0);
-	t_assert_clean(p, r);
-}
-
 /* Random and PCT run their budget, DFS exhausts its bound: nothing found. */
 static void test_race(void **state)
 {
 	const struct race_case *c = *state;
-	uint64_t budget = (test_soak() ? 10 * BUDGET : BUDGET) / (uint64_t)c->budget_div;
-	int bound = c->dfs_bound + (test_soak() ? 1 : 0);
-	struct explore_result r;
 
-	explore_clean(c->prog, EXPLORE_RANDOM, 0, budget, &r);
-	assert_int_equal(r.executions, budget);
-	explore_result_free(&r);
-	explore_clean(c->prog, EXPLORE_PCT, 3, budget, &r);
-	assert_int_equal(r.executions, budget);
-	explore_result_free(&r);
-	explore_clean(c->prog, EXPLORE_DFS, bound, 0, &r);
-	assert_true(r.exhausted);
-	assert_int_equal(strncmp(r.coverage, "exhausted", 9), 0);
-	assert_true(r.executions > 1);
-	explore_result_free(&r);
+	t_race_all_clean(c->prog, (test_soak() ? 10 * BUDGET : BUDGET) / (uint64_t)c->budget_div,
+			 c->dfs_bound + (test_soak() ? 1 : 0));
 }
 
 static const enum explore_kind kinds[] = { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS };
@@ -839,7 +805,7 @@ static void test_negative_control_finds_leak(void **state)
 		struct explore_opts o;
 		struct explore_result r;
 
-		race_opts(&o, kinds[i], kinds[i] == EXPLORE_PCT ? 3 : 1,
+		t_race_opts(&o, kinds[i], kinds[i] == EXPLORE_PCT ? 3 : 1,
 			  kinds[i] == EXPLORE_DFS ? 0 : 100);
 		assert_int_equal(explore_run(&race_leak_ref, &o, &r), 0);
 		if (!r.found)
@@ -870,7 +836,7 @@ static void test_replay_fork_race(void **state)
 		struct explore_result r, again;
 		int rc;
 
-		race_opts(&o, find[i], find[i] == EXPLORE_PCT ? 3 : 1,
+		t_race_opts(&o, find[i], find[i] == EXPLORE_PCT ? 3 : 1,
 			  find[i] == EXPLORE_PCT ? BUDGET : 0);
 		assert_int_equal(explore_run(&race_fork_vs_write_strict, &o, &r), 0);
 		assert_true(r.found);

@@ -765,53 +765,23 @@ static const struct race_case races[] = {
 };
 #define NRACES (sizeof(races) / sizeof(races[0]))
 
-static void race_opts(struct explore_opts *o, enum explore_kind kind, int n, uint64_t max_exec)
-{
-	explore_opts_default(o);
-	o->kind = kind;
-	o->seed = 1;
-	o->pct_depth = n;
-	o->bound = n;
-	o->max_executions = max_exec;
-	o->cfg.check_every_step = true;
-}
-
-static void race_budget(const struct race_case *c, enum explore_kind kind, uint64_t budget)
-{
-	struct explore_opts o;
-	struct explore_result r;
-
-	race_opts(&o, kind, kind == EXPLORE_PCT ? 3 : 0, budget);
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
-	t_assert_clean(c->prog, &r);
-	assert_int_equal(r.executions, budget);
-	explore_result_free(&r);
-}
-
+/* DFS to exhaustion of @bound, with or without the per-step invariants. */
 static void race_dfs(const struct race_case *c, int bound, bool every_step)
 {
 	struct explore_opts o;
-	struct explore_result r;
 
-	race_opts(&o, EXPLORE_DFS, bound, 0);
+	t_race_opts(&o, EXPLORE_DFS, bound, 0);
 	o.cfg.check_every_step = every_step;
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
-	t_assert_clean(c->prog, &r);
-	assert_true(r.exhausted);
-	assert_int_equal(strncmp(r.coverage, "exhausted", 9), 0);
-	assert_true(r.executions > 1);
-	explore_result_free(&r);
+	t_race_clean(c->prog, &o);
 }
 
 /* Nothing found by any strategy; DFS covers its whole bound. */
 static void test_race(void **state)
 {
 	const struct race_case *c = *state;
-	uint64_t budget = test_soak() ? 10 * BUDGET : BUDGET;
 
-	race_budget(c, EXPLORE_RANDOM, budget);
-	race_budget(c, EXPLORE_PCT, budget);
-	race_dfs(c, test_soak() && c->step_bound < 2 ? 2 : c->step_bound, true);
+	t_race_all_clean(c->prog, test_soak() ? 10 * BUDGET : BUDGET,
+			 test_soak() && c->step_bound < 2 ? 2 : c->step_bound);
 	race_dfs(c, test_soak() ? 3 : 2, false);
 }
 

@@ -659,42 +659,12 @@ static const struct race_case cases[] = {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-static void race_opts(struct explore_opts *o, enum explore_kind kind, int n, uint64_t max_exec)
-{
-	explore_opts_default(o);
-	o->kind = kind;
-	o->seed = 1;
-	o->pct_depth = n;
-	o->bound = n;
-	o->max_executions = max_exec;
-	o->cfg.check_every_step = true;
-}
-
 static void test_race(void **state)
 {
 	const struct race_case *c = *state;
-	uint64_t budget = test_soak() ? 10 * BUDGET : BUDGET;
-	int bound = test_soak() && c->dfs_bound < 2 ? 2 : c->dfs_bound;
-	struct explore_opts o;
-	struct explore_result r;
 
-	race_opts(&o, EXPLORE_RANDOM, 0, budget);
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
-	t_assert_clean(c->prog, &r);
-	assert_int_equal(r.executions, budget);
-	explore_result_free(&r);
-	race_opts(&o, EXPLORE_PCT, 3, budget);
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
-	t_assert_clean(c->prog, &r);
-	assert_int_equal(r.executions, budget);
-	explore_result_free(&r);
-	race_opts(&o, EXPLORE_DFS, bound, 0);
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
-	t_assert_clean(c->prog, &r);
-	assert_true(r.exhausted);
-	assert_int_equal(strncmp(r.coverage, "exhausted", 9), 0);
-	assert_true(r.executions > 1);
-	explore_result_free(&r);
+	t_race_all_clean(c->prog, test_soak() ? 10 * BUDGET : BUDGET,
+			 test_soak() && c->dfs_bound < 2 ? 2 : c->dfs_bound);
 }
 
 /* ==== negative controls: the seeds with their fix reverted ================================ */
@@ -778,7 +748,7 @@ static void test_seed_fixed(void **state)
 	struct explore_opts o;
 	struct explore_result r;
 
-	race_opts(&o, EXPLORE_PCT, 3, test_soak() ? 10 * budget : budget);
+	t_race_opts(&o, EXPLORE_PCT, 3, test_soak() ? 10 * budget : budget);
 	o.cfg.check_every_step = !c->fixed_budget;
 	assert_int_equal(explore_run(c->prog, &o, &r), 0);
 	t_assert_clean(c->prog, &r);

@@ -425,6 +425,8 @@ static int uffd_ioctl_check(const struct userfaultfd_ctx *ctx)
  * with a non-cooperative event in flight (mmap_changing), -EAGAIN - written
  * to the output field @out too (the kernel's put_user), before the request
  * itself is read.  @arg NULL: an argument the kernel cannot access.
+ * Model-only: the kernel repeats these lines at the top of
+ * userfaultfd_copy(), userfaultfd_zeropage() and userfaultfd_move().
  */
 static int uffd_range_ioctl_begin(struct userfaultfd_ctx *ctx, const void *arg,
 				  int64_t *out)

@@ -535,7 +535,8 @@ static long move_present_pte(struct move_step *s, struct folio **first_folio, un
 		if (src_addr == src_end)
 			break;
 		dst_addr += PAGE_SIZE;
-		/* Both PTE pointers stay inside their tables (pmd_addr_end). */
+		/* Model check, not in the kernel: both PTE pointers stay
+		 * inside their tables (the pmd_addr_end() clamp above). */
 		VM_WARN_ON_ONCE(!(src_addr & ~PMD_MASK) || !(dst_addr & ~PMD_MASK));
 		dst_pte++;
 		src_pte++;
