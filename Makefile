@@ -7,7 +7,8 @@ OPT     ?= -O2
 SAN     ?=
 ARCH    := $(shell uname -m)
 
-CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -Isrc -MMD -MP
+CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -Isrc -MMD -MP \
+	   -DMMTWIN_SRCDIR='"$(CURDIR)"'
 LDFLAGS := $(SAN)
 LDLIBS  := -lpthread
 

@@ -20,30 +20,53 @@ enum {
 	EXIT_INTERNAL = 3,
 };
 
+struct scenario;
+
 /* A program the command can run, with what exploring it should produce. */
 struct catalog_entry {
 	const struct sim_program *prog;
-	const char *name;	/* prog->name, or "prog~fix" for a seed variant */
-	const char *revert;	/* the fix a seed variant runs without, or NULL */
+	char name[128];		/* prog->name, or "prog~fix" for a founding race's row */
+	const char *revert;	/* the fix this row runs without, or NULL */
 	const char *group;
+	struct scenario *sc;	/* a scenario's row: its scenario, else NULL */
+	const char *path;	/* a scenario given as a file: its path */
+	bool has_expectation;	/* else: listed, but --all has nothing to check */
 	bool expect_finding;
-	enum sim_finding_kind expect, also;
+	uint32_t kinds;		/* a finding of one of these kinds (bit k: kind k) ... */
+	const char (*ids)[48];	/* ... or with one of these ids counts */
+	int nids;
+	int strategy;		/* --all: enum explore_kind, -1: pct for bugs, dfs for clean */
 	int pct_depth;		/* the PCT depth that suits it */
-	int dfs_bound;		/* buggy: the preemption bound that exposes it; clean: the
-				 * bound of its exhaustive check */
-	bool find_with_dfs;	/* buggy: --all looks for it with dfs, not pct */
-	bool dfs_delays;	/* buggy, found with dfs: the bound counts delays */
+	int dfs_bound;		/* buggy: the bound that exposes it; clean: the bound of its
+				 * exhaustive check */
+	bool dfs_delays;	/* the dfs bound counts delays */
 };
 
+/* Load the catalog (the classic programs and the bundled scenarios);
+ * 0, or -1 with the error printed (a bundled file is broken). */
+int catalog_load(void);
 size_t catalog_size(void);
 const struct catalog_entry *catalog_at(size_t i);
 const struct catalog_entry *catalog_find(const char *name);
+/* Does a program argument name a scenario file (a '/' or ".mmt") rather
+ * than a bundled program? */
+bool catalog_is_file(const char *arg);
+/* Load the scenario file @path and return its rows in @rows (the plain
+ * row first; with @with_fix_rows also its `expect ... without` rows).
+ * Returns the number of rows, or 0 with the error printed. */
+size_t catalog_file(const char *path, bool with_fix_rows, const struct catalog_entry **rows,
+		    size_t max);
+/* Resolve a program argument (a bundled name or a file) for command @cmd:
+ * its plain row, or NULL with the error printed. */
+const struct catalog_entry *catalog_resolve(const char *cmd, const char *arg);
 
 int cmd_explore(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_fixes(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* --revert ID: set the fix's bit in cfg->model_flags and cfg->variant to the
  * canonical "~id~id" form.  Prints an error and returns -1 for an unknown id. */
@@ -61,7 +84,8 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
  * returns the path (static buffer) or NULL with a warning printed. */
 const char *cli_save_token(const char *dir, const char *program, const char *token);
 
-/* The command that replays @token (inline, or from @path when very long). */
-char *cli_replay_command(const char *token, const char *path);
+/* The command that replays @token (inline, or from @path when very long);
+ * @scenario: the file a scenario given as a file came from, or NULL. */
+char *cli_replay_command(const char *token, const char *path, const char *scenario);
 
 #endif

@@ -8,14 +8,17 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "scenario/scenario.h"
 
 static const char explore_usage[] =
-	"Usage: mmtwin explore [options] PROGRAM...\n"
+	"Usage: mmtwin explore [options] PROGRAM|FILE...\n"
 	"       mmtwin explore [options] --all\n"
 	"\n"
-	"Explore the interleavings of each PROGRAM (see `mmtwin list`) until a finding,\n"
-	"the execution budget, or - for dfs - exhaustion of the bound.  A finding is\n"
-	"printed as CPU columns with a replay command, and its schedule token is saved.\n"
+	"Explore the interleavings of each PROGRAM (a bundled name, see `mmtwin list`)\n"
+	"or scenario FILE (a path with a '/' or ending in .mmt, see docs/SCENARIOS.md)\n"
+	"until a finding, the execution budget, or - for dfs - exhaustion of the bound.\n"
+	"A finding is printed as CPU columns with a replay command, and its schedule\n"
+	"token is saved.\n"
 	"\n"
 	"Options:\n"
 	"  -s, --strategy NAME    random, pct or dfs (default: pct)\n"
@@ -34,7 +37,10 @@ static const char explore_usage[] =
 	"                         repeatable; the schedule tokens name it\n"
 	"      --all              explore every bundled program and check each against its\n"
 	"                         expectation (a bug found, a fixed version clean); without\n"
-	"                         -s, bugs use pct and fixed versions an exhaustive dfs\n"
+	"                         -s, each uses the strategy its expectation names, else\n"
+	"                         pct for bugs and an exhaustive dfs for clean programs\n"
+	"      --expected         check the named programs and files against their\n"
+	"                         expectations (a file's `expect` lines), as --all does\n"
 	"      --json             print JSON (one object per program) instead of text\n"
 	"      --full-trace       print every event of a failing execution (default: last 400)\n"
 	"  -q, --quiet            print summaries only, no interleavings\n"
@@ -48,14 +54,15 @@ static const char explore_usage[] =
 
 struct explore_cli {
 	struct explore_opts o;
-	bool strategy_set, depth_set, bound_set, executions_set, all, json, quiet, save, progress;
+	bool strategy_set, depth_set, bound_set, executions_set, all, expected, json, quiet, save,
+		progress;
 	const char *out;
 	struct report_opts ropts;
 };
 
 enum {
 	OPT_SEED = 256, OPT_DELAYS, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP, OPT_CHECK_STEP,
-	OPT_ALL, OPT_JSON, OPT_FULL, OPT_NO_SAVE, OPT_NO_PROGRESS, OPT_REVERT,
+	OPT_ALL, OPT_JSON, OPT_FULL, OPT_NO_SAVE, OPT_NO_PROGRESS, OPT_REVERT, OPT_EXPECTED,
 };
 
 static const struct option explore_long[] = {
@@ -71,6 +78,7 @@ static const struct option explore_long[] = {
 	{ "no-lockdep", no_argument, NULL, OPT_NO_LOCKDEP },
 	{ "check-every-step", no_argument, NULL, OPT_CHECK_STEP },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "expected", no_argument, NULL, OPT_EXPECTED },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "full-trace", no_argument, NULL, OPT_FULL },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -160,6 +168,7 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 	case OPT_NO_LOCKDEP: a->o.cfg.lockdep = false; return 0;
 	case OPT_CHECK_STEP: a->o.cfg.check_every_step = true; return 0;
 	case OPT_ALL: a->all = true; return 0;
+	case OPT_EXPECTED: a->expected = true; return 0;
 	case OPT_JSON: a->json = true; return 0;
 	case OPT_FULL: a->ropts.max_events = 0; return 0;
 	case 'q': a->quiet = true; return 0;
@@ -200,7 +209,8 @@ static int parse_args(struct explore_cli *a, int argc, char **argv)
 			return rc;
 	}
 	if (!a->all && optind >= argc) {
-		cli_error("explore", "name a program (see `mmtwin list`) or use --all");
+		cli_error("explore", "name a program (see `mmtwin list`) or a scenario file, or use"
+				     " --all");
 		return EXIT_USAGE;
 	}
 	if (a->all && optind < argc) {
@@ -208,6 +218,7 @@ static int parse_args(struct explore_cli *a, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	a->ropts.with_trace = !a->quiet;
+	a->expected |= a->all;
 	return 0;
 }
 
@@ -216,22 +227,24 @@ static struct explore_opts options_for(const struct explore_cli *a, const struct
 {
 	struct explore_opts o = a->o;
 
-	if (!a->strategy_set && a->all)
-		o.kind = e->expect_finding && !e->find_with_dfs ? EXPLORE_PCT : EXPLORE_DFS;
+	if (!a->strategy_set && a->expected)
+		o.kind = e->strategy >= 0		       ? (enum explore_kind)e->strategy
+			 : e->expect_finding && !e->dfs_delays ? EXPLORE_PCT
+							       : EXPLORE_DFS;
 	if (!a->depth_set)
 		o.pct_depth = e->pct_depth;
-	if (!a->bound_set && a->all) {
+	if (!a->bound_set && a->expected) {
 		o.bound = e->dfs_bound;
 		if (e->dfs_delays && o.kind == EXPLORE_DFS)
 			o.bound_kind = DFS_DELAYS;
 	}
 	/* --all shows a clean program exhausted at its bound: no budget. */
-	if (a->all && !a->executions_set && o.kind == EXPLORE_DFS)
+	if (a->expected && !a->executions_set && o.kind == EXPLORE_DFS)
 		o.max_executions = 0;
-	if (o.kind == EXPLORE_DFS && !a->all && !a->bound_set)
+	if (o.kind == EXPLORE_DFS && !a->expected && !a->bound_set)
 		o.bound = 2;
 	o.progress = a->progress && !a->json ? stderr : NULL;
-	/* A seed variant runs without its fix (the name carries it). */
+	/* A founding race's row runs without its fix (the name carries it). */
 	if (e->revert && cli_revert("explore", e->revert, &o.cfg))
 		o.cfg.variant = NULL;
 	return o;
@@ -239,14 +252,23 @@ static struct explore_opts options_for(const struct explore_cli *a, const struct
 
 static bool as_expected(const struct catalog_entry *e, const struct explore_result *r)
 {
+	if (!e->has_expectation)
+		return true;
 	if (!e->expect_finding)
 		return !r->found;
-	return r->found && (r->finding.kind == e->expect || r->finding.kind == e->also);
+	if (!r->found)
+		return false;
+	if (e->kinds & (1u << r->finding.kind))
+		return true;
+	for (int i = 0; i < e->nids; i++)
+		if (!strcmp(e->ids[i], r->finding.id))
+			return true;
+	return false;
 }
 
 struct row {
 	const char *name;
-	bool expect, ok;
+	bool has_expect, expect, ok;
 	struct explore_result r;
 };
 
@@ -265,7 +287,7 @@ static void print_table(struct row *rows, size_t n)
 		else
 			snprintf(res, sizeof(res), "clean%s", rows[i].r.exhausted ? " (exhausted)" : "");
 		printf("%-44s %-9s %-30s %12llu %10s%s\n", rows[i].name,
-		       rows[i].expect ? "finding" : "clean", res,
+		       !rows[i].has_expect ? "-" : rows[i].expect ? "finding" : "clean", res,
 		       (unsigned long long)rows[i].r.executions,
 		       report_duration(rows[i].r.seconds, t, sizeof(t)),
 		       rows[i].ok ? "" : "   <-- NOT AS EXPECTED");
@@ -277,9 +299,10 @@ static void print_table(struct row *rows, size_t n)
 		printf("\nall %zu programs behaved as expected\n", n);
 }
 
-static void report_one(const struct explore_cli *a, const char *name, struct explore_result *r,
-		       bool first)
+static void report_one(const struct explore_cli *a, const struct catalog_entry *e,
+		       struct explore_result *r, bool first)
 {
+	const char *name = e->name;
 	const char *path = NULL;
 	char *cmd = NULL, file[200];
 
@@ -288,7 +311,7 @@ static void report_one(const struct explore_cli *a, const char *name, struct exp
 			 !strchr(name, '~') && a->o.cfg.variant ? a->o.cfg.variant : "");
 		if (a->save)
 			path = cli_save_token(a->out, file, r->token);
-		cmd = cli_replay_command(r->token, path);
+		cmd = cli_replay_command(r->token, path, e->path);
 	}
 	if (a->json) {
 		if (!first)
@@ -318,6 +341,7 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 		struct row *w = &rows[i];
 
 		w->name = list[i]->name;
+		w->has_expect = list[i]->has_expectation;
 		w->expect = list[i]->expect_finding;
 		if (explore_run(list[i]->prog, &o, &w->r)) {
 			fprintf(stderr, "mmtwin explore: %s\n", w->r.errmsg);
@@ -325,15 +349,15 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 			break;
 		}
 		w->ok = as_expected(list[i], &w->r);
-		report_one(a, w->name, &w->r, i == 0);
+		report_one(a, list[i], &w->r, i == 0);
 		fflush(stdout);
-		if (a->all ? !w->ok : w->r.found)
+		if (a->expected ? !w->ok : w->r.found)
 			if (status == EXIT_CLEAN)
 				status = EXIT_FINDING;
 	}
 	if (a->json)
 		fputs("]\n", stdout);
-	else if (a->all && status != EXIT_INTERNAL)
+	else if (a->expected && status != EXIT_INTERNAL)
 		print_table(rows, n);
 	for (size_t i = 0; i < n; i++)
 		explore_result_free(&rows[i].r);
@@ -341,31 +365,49 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 	return status;
 }
 
+/* The rows to explore for the arguments: a bundled name's row, a file's
+ * plain row (with --expected, each of its `expect` lines' rows). */
+static size_t resolve_args(const struct explore_cli *a, int argc, char **argv,
+			   const struct catalog_entry **list, size_t max)
+{
+	size_t n = 0;
+
+	for (int i = optind; i < argc; i++) {
+		size_t got;
+
+		if (catalog_is_file(argv[i]) && a->expected) {
+			got = catalog_file(argv[i], true, list + n, max - n);
+		} else {
+			list[n] = catalog_resolve("explore", argv[i]);
+			got = list[n] != NULL;
+		}
+		if (!got)
+			return 0;
+		n += got;
+	}
+	return n;
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	struct explore_cli a;
 	const struct catalog_entry **list;
-	size_t n = 0;
+	size_t n = 0, max;
 	int rc = parse_args(&a, argc, argv);
 
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;
-	list = calloc(catalog_size() + (size_t)argc, sizeof(*list));
-	if (!list)
+	if (catalog_load())
+		return EXIT_USAGE;
+	max = catalog_size() + (size_t)argc * (SCEN_MAX_EXPECT + 1);
+	if (!(list = calloc(max, sizeof(*list))))
 		return EXIT_INTERNAL;
 	if (a.all) {
 		for (size_t i = 0; i < catalog_size(); i++)
 			list[n++] = catalog_at(i);
-	} else {
-		for (int i = optind; i < argc; i++) {
-			if (!(list[n] = catalog_find(argv[i]))) {
-				cli_error("explore", "no program named \"%s\" (see `mmtwin list`)",
-					  argv[i]);
-				free(list);
-				return EXIT_USAGE;
-			}
-			n++;
-		}
+	} else if (!(n = resolve_args(&a, argc, argv, list, max))) {
+		free(list);
+		return EXIT_USAGE;
 	}
 	rc = explore_list(&a, list, n);
 	free(list);

@@ -14,12 +14,15 @@ int cmd_list(int argc, char **argv)
 		cli_error("list", "takes no arguments");
 		return EXIT_USAGE;
 	}
+	if (catalog_load())
+		return EXIT_USAGE;
 	printf("%-44s %-8s %-5s %-9s %s\n", "program", "group", "cpus", "expected", "summary");
 	for (size_t i = 0; i < catalog_size(); i++) {
 		const struct catalog_entry *e = catalog_at(i);
 
 		printf("%-44s %-8s %-5d %-9s %s\n", e->name, e->group, e->prog->ncpus,
-		       e->expect_finding ? "finding" : "clean", e->prog->summary);
+		       !e->has_expectation ? "-" : e->expect_finding ? "finding" : "clean",
+		       e->prog->summary);
 	}
 	return EXIT_CLEAN;
 }

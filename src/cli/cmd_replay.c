@@ -11,14 +11,18 @@
 
 static const char replay_usage[] =
 	"Usage: mmtwin replay [options] TOKEN\n"
-	"       mmtwin replay [options] --file FILE\n"
+	"       mmtwin replay [options] --file TOKENFILE\n"
 	"\n"
 	"Run the execution a schedule token describes, exactly as it ran when the token\n"
 	"was made, and print it.  A token that no longer fits the program (the program,\n"
-	"its scenario or the model changed) is refused with the reason.\n"
+	"its scenario or the model changed) is refused with the reason.  A token of a\n"
+	"bundled program or scenario finds it by name; one made from a scenario file\n"
+	"needs that file (--scenario), and is refused if the file's scenario changed\n"
+	"(anything but comments, blank lines, spacing, summary and expect lines).\n"
 	"\n"
 	"Options:\n"
-	"  -f, --file FILE        read the token from FILE (as saved by explore)\n"
+	"  -f, --file TOKENFILE   read the token from TOKENFILE (as saved by explore)\n"
+	"  -s, --scenario FILE    the scenario file the token was made from\n"
 	"      --json             print JSON instead of text\n"
 	"      --full-trace       print every event (default: the last 400)\n"
 	"  -q, --quiet            print the summary only, no interleaving\n"
@@ -34,6 +38,7 @@ enum { OPT_JSON = 256, OPT_FULL, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP };
 
 static const struct option replay_long[] = {
 	{ "file", required_argument, NULL, 'f' },
+	{ "scenario", required_argument, NULL, 's' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "full-trace", no_argument, NULL, OPT_FULL },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -70,7 +75,7 @@ static char *read_token_file(const char *path)
 struct replay_cli {
 	struct sim_config cfg;
 	struct report_opts ropts;
-	const char *file;
+	const char *file, *scenario;
 	bool json;
 };
 
@@ -82,15 +87,17 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 	sim_config_default(&a->cfg);
 	report_opts_default(&a->ropts);
 	a->file = NULL;
+	a->scenario = NULL;
 	a->json = false;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:qh", replay_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:s:qh", replay_long, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(replay_usage, stdout);
 			return -1;
 		case 'f': a->file = optarg; break;
+		case 's': a->scenario = optarg; break;
 		case 'q': a->ropts.with_trace = false; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_FULL: a->ropts.max_events = 0; break;
@@ -118,6 +125,40 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 	return 0;
 }
 
+/* The program the token is for: the --scenario file's (which must be the
+ * token's scenario, unchanged), or the bundled one of the token's name. */
+static const struct catalog_entry *token_program(const struct replay_cli *a,
+						 const struct sched_token *t, const char *name)
+{
+	const struct catalog_entry *e;
+
+	if (!a->scenario) {
+		if (catalog_load())
+			return NULL;
+		if (!(e = catalog_find(name)))
+			cli_error("replay",
+				  "the token is for program \"%s\", which this mmtwin does not have"
+				  " (a token made from a scenario file needs --scenario FILE)",
+				  name);
+		return e;
+	}
+	if (!catalog_file(a->scenario, false, &e, 1))
+		return NULL;
+	if (strcmp(e->prog->name, name)) {
+		cli_error("replay", "the token is for scenario \"%s\", but %s is scenario \"%s\"",
+			  name, a->scenario, e->prog->name);
+		return NULL;
+	}
+	if (explore_program_hash(e->prog, &a->cfg) != t->prog_hash) {
+		cli_error("replay",
+			  "the scenario in %s changed since the token was made (its text hashes to"
+			  " %08x, the token's to %08x): explore it again to get a new token",
+			  a->scenario, explore_program_hash(e->prog, &a->cfg), t->prog_hash);
+		return NULL;
+	}
+	return e;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_cli a;
@@ -137,26 +178,20 @@ int cmd_replay(int argc, char **argv)
 		free(token);
 		return EXIT_USAGE;
 	}
-	if (cli_parse_variant("replay", t.program, name, sizeof(name), &a.cfg)) {
+	if (cli_parse_variant("replay", t.program, name, sizeof(name), &a.cfg) ||
+	    !(e = token_program(&a, &t, name))) {
 		token_free(&t);
 		free(token);
 		return EXIT_USAGE;
 	}
-	e = catalog_find(name);
 	token_free(&t);
-	if (!e) {
-		cli_error("replay", "the token is for program \"%s\", which this mmtwin does not have",
-			  name);
-		free(token);
-		return EXIT_USAGE;
-	}
 	if (explore_replay(e->prog, token, &a.cfg, &r)) {
 		cli_error("replay", "%s", r.errmsg);
 		explore_result_free(&r);
 		free(token);
 		return EXIT_USAGE;
 	}
-	cmd = cli_replay_command(token, a.file);
+	cmd = cli_replay_command(token, a.file, a.scenario);
 	if (a.json) {
 		report_json(stdout, e->prog->name, &r, cmd);
 	} else if (r.found) {

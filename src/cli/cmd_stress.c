@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 
 static const char stress_usage[] =
-	"Usage: mmtwin stress [options] PROGRAM\n"
+	"Usage: mmtwin stress [options] PROGRAM|FILE\n"
 	"\n"
 	"Run PROGRAM repeatedly with one OS thread per CPU, running freely - the\n"
 	"baseline the explorer is measured against.  Delays can be injected at the\n"
@@ -116,13 +116,11 @@ int cmd_stress(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind + 1 != argc) {
-		cli_error("stress", "name exactly one program (see `mmtwin list`)");
+		cli_error("stress", "name exactly one program (see `mmtwin list`) or scenario file");
 		return EXIT_USAGE;
 	}
-	if (!(e = catalog_find(argv[optind]))) {
-		cli_error("stress", "no program named \"%s\" (see `mmtwin list`)", argv[optind]);
+	if (!(e = catalog_resolve("stress", argv[optind])))
 		return EXIT_USAGE;
-	}
 	if (e->revert && cli_revert("stress", e->revert, &cfg))
 		return EXIT_USAGE;
 	if (!(x = sim_exec_new(e->prog, &cfg)))

@@ -10,13 +10,16 @@ static const char usage[] =
 	"Usage: mmtwin COMMAND [options] [arguments]\n"
 	"\n"
 	"mmtwin is an executable twin of Linux anonymous memory with a deterministic\n"
-	"race explorer.\n"
+	"race explorer.  Programs are bundled names (`mmtwin list`) or scenario files\n"
+	"(*.mmt, docs/SCENARIOS.md).\n"
 	"\n"
 	"Commands:\n"
 	"  list      the programs that can be explored, and what each should produce\n"
+	"  run       run a scenario once, sequentially, printing each operation\n"
 	"  explore   explore interleavings; report findings with a replay command\n"
 	"  replay    run one schedule token again and print its interleaving\n"
 	"  stress    run a program on real threads (the uncontrolled baseline)\n"
+	"  check     check scenario files for errors without running them\n"
 	"  fixes     the known upstream fixes that can be reverted (--revert ID)\n"
 	"  help      show help for a command (also: mmtwin COMMAND --help)\n"
 	"\n"
@@ -29,6 +32,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "list", cmd_list },
+	{ "run", cmd_run },
+	{ "check", cmd_check },
 	{ "explore", cmd_explore },
 	{ "replay", cmd_replay },
 	{ "stress", cmd_stress },

@@ -71,17 +71,19 @@ const char *cli_save_token(const char *dir, const char *program, const char *tok
 	return path;
 }
 
-char *cli_replay_command(const char *token, const char *path)
+char *cli_replay_command(const char *token, const char *path, const char *scenario)
 {
-	size_t n = strlen(token) + (path ? strlen(path) : 0) + 64;
-	char *cmd = malloc(n);
+	size_t n = strlen(token) + (path ? strlen(path) : 0) + (scenario ? strlen(scenario) : 0) + 64;
+	char *cmd = malloc(n), opt[4200] = "";
 
 	if (!cmd)
 		return NULL;
+	if (scenario)
+		snprintf(opt, sizeof(opt), "--scenario %s ", scenario);
 	if (strlen(token) <= 1024 || !path)
-		snprintf(cmd, n, "mmtwin replay %s", token);
+		snprintf(cmd, n, "mmtwin replay %s%s", opt, token);
 	else
-		snprintf(cmd, n, "mmtwin replay --file %s", path);
+		snprintf(cmd, n, "mmtwin replay %s--file %s", opt, path);
 	return cmd;
 }
 

@@ -71,12 +71,17 @@ static void progress_line(const struct explore_result *r, FILE *fp, double elaps
 static void token_identity(const struct sim_program *p, const struct sim_config *cfg, char *name,
 			   size_t n, uint32_t *hash)
 {
-	const char *v = cfg->variant ? cfg->variant : "";
+	snprintf(name, n, "%s%s", p->name, cfg->variant ? cfg->variant : "");
+	*hash = explore_program_hash(p, cfg);
+}
 
-	snprintf(name, n, "%s%s", p->name, v);
-	*hash = token_program_hash(p);
-	for (; *v; v++)
-		*hash = (*hash ^ (uint8_t)*v) * 16777619u;
+uint32_t explore_program_hash(const struct sim_program *p, const struct sim_config *cfg)
+{
+	uint32_t hash = token_program_hash(p);
+
+	for (const char *v = cfg->variant ? cfg->variant : ""; *v; v++)
+		hash = (hash ^ (uint8_t)*v) * 16777619u;
+	return hash;
 }
 
 /* Keep what a report needs from the failing execution. */

@@ -66,4 +66,8 @@ int explore_replay(const struct sim_program *p, const char *token, const struct 
 
 void explore_result_free(struct explore_result *r);
 
+/* The program hash a token for @p run with @cfg carries (its name, CPUs,
+ * identity text and reverted fixes). */
+uint32_t explore_program_hash(const struct sim_program *p, const struct sim_config *cfg);
+
 #endif

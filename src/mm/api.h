@@ -7,7 +7,7 @@
  * Memory accesses (mmt_read, mmt_write) are what a user-space load or store
  * does: the MMU translates the address in one step; if the translation
  * fails, the page-fault handler runs and the access is retried.  Values are
- * 8-byte words at 8-byte aligned addresses.
+ * 8-byte words at 8-byte aligned addresses, or narrower accesses within a word.
  */
 #ifndef MMT_MM_API_H
 #define MMT_MM_API_H
@@ -34,6 +34,10 @@ int mmt_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len, int
 /* A user load / store of one 8-byte word; 0 or -EFAULT (SIGSEGV/SIGBUS). */
 int mmt_read(struct mm_struct *mm, unsigned long addr, uint64_t *val);
 int mmt_write(struct mm_struct *mm, unsigned long addr, uint64_t val);
+/* The same for 1, 2, 4 or 8 bytes that stay within one 8-byte word
+ * (-EINVAL otherwise); little-endian, as on x86. */
+int mmt_read_size(struct mm_struct *mm, unsigned long addr, int size, uint64_t *val);
+int mmt_write_size(struct mm_struct *mm, unsigned long addr, int size, uint64_t val);
 
 /* fork(2): a child address space; exit: tear an address space down. */
 int mmt_fork(struct mm_struct *mm, struct mm_struct **child);

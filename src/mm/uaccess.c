@@ -102,43 +102,69 @@ static vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long addr, b
 	return fault;
 }
 
-static int user_access(struct mm_struct *mm, unsigned long addr, bool write, uint64_t *val)
+/* Put @size bytes of @v at byte @off of the word @w (little-endian). */
+static uint64_t word_splice(uint64_t w, unsigned off, int size, uint64_t v)
+{
+	uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (8 * size)) - 1) << (8 * off);
+
+	return (w & ~mask) | ((v << (8 * off)) & mask);
+}
+
+static uint64_t word_extract(uint64_t w, unsigned off, int size)
+{
+	return size == 8 ? w : (w >> (8 * off)) & ((1ULL << (8 * size)) - 1);
+}
+
+/*
+ * A user load or store of @size bytes at @addr, which stay within one
+ * 8-byte word: one atomic step of the MMU and the access.  The data shadow
+ * tracks whole words, so a narrow store updates its word and a narrow load
+ * checks its word.
+ */
+static int user_access(struct mm_struct *mm, unsigned long addr, int size, bool write,
+		       uint64_t *val)
 {
 	const struct sim_site *site = write ? SIM_SITE("user_write", "addr")
 					    : SIM_SITE("user_read", "addr");
+	unsigned long waddr = addr & ~7UL;
+	unsigned off = (unsigned)(addr & 7);
 
-	if (addr & 7)
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -EINVAL;
+	if (off + (unsigned)size > 8)
 		return -EINVAL;
 	if (addr >= TASK_SIZE)
 		return -EFAULT;
 	sim_retry_reset("user access: fault and retry");
 	for (;;) {
 		struct sim_cpu *c = sim_enter(site);
-		uint64_t *word = mmu_translate(mm, addr, write), want;
+		uint64_t *word = mmu_translate(mm, waddr, write), want;
 		struct vm_area_struct *vma;
 		vm_fault_t fault;
 
 		if (word) {
 			/* Still the same atomic step: the shadow follows the access. */
-			vma = vma_lookup(mm, addr);
+			vma = vma_lookup(mm, waddr);
 			if (write) {
-				*word = *val;
+				*word = word_splice(*word, off, size, *val);
 				if (vma)
-					oracle_store(mmk()->oracle, vma, addr, *val);
+					oracle_store(mmk()->oracle, vma, waddr, *word);
 			} else {
-				*val = *word;
+				uint64_t w = *word;
+
 				/* No VMA: munmap is tearing this down; the data is going. */
-				if (vma && !oracle_load_ok(mmk()->oracle, vma, addr, *val, &want))
+				if (vma && !oracle_load_ok(mmk()->oracle, vma, waddr, w, &want))
 					sim_fail(SIM_FIND_INVARIANT, "INV-1",
 						 "data integrity: mm %d read %#llx at %#lx, but the"
 						 " last value written there is %#llx",
-						 mm->id, (unsigned long long)*val, addr,
+						 mm->id, (unsigned long long)w, waddr,
 						 (unsigned long long)want);
+				*val = word_extract(w, off, size);
 			}
 			sim_record(c, write ? SIM_OP_USER_WRITE : SIM_OP_USER_READ, site, 0, *val, addr);
 			return 0;
 		}
-		fault = do_user_addr_fault(mm, addr, write);
+		fault = do_user_addr_fault(mm, waddr, write);
 		if (fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS))
 			return -EFAULT;
 		/* VM_FAULT_OOM reaching a user fault (pagefault_out_of_memory:
@@ -226,10 +252,24 @@ unsigned long copy_from_user(struct mm_struct *mm, void *dst, unsigned long src,
 
 int mmt_read(struct mm_struct *mm, unsigned long addr, uint64_t *val)
 {
-	return user_access(mm, addr, false, val);
+	if (addr & 7)
+		return -EINVAL;
+	return user_access(mm, addr, 8, false, val);
 }
 
 int mmt_write(struct mm_struct *mm, unsigned long addr, uint64_t val)
 {
-	return user_access(mm, addr, true, &val);
+	if (addr & 7)
+		return -EINVAL;
+	return user_access(mm, addr, 8, true, &val);
+}
+
+int mmt_read_size(struct mm_struct *mm, unsigned long addr, int size, uint64_t *val)
+{
+	return user_access(mm, addr, size, false, val);
+}
+
+int mmt_write_size(struct mm_struct *mm, unsigned long addr, int size, uint64_t val)
+{
+	return user_access(mm, addr, size, true, &val);
 }

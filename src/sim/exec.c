@@ -151,6 +151,7 @@ static const char *const finding_names[SIM_FIND__COUNT] = {
 	[SIM_FIND_LOCK_MISUSE] = "lock misuse",
 	[SIM_FIND_LIVELOCK] = "livelock",
 	[SIM_FIND_STEP_LIMIT] = "step limit",
+	[SIM_FIND_EXPECT] = "expectation not met",
 };
 
 const char *sim_finding_kind_name(enum sim_finding_kind k)

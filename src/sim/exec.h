@@ -72,6 +72,7 @@ enum sim_finding_kind {
 	SIM_FIND_LOCK_MISUSE,	/* lockdep: unlock of a lock not held, assert_held, sleep in atomic */
 	SIM_FIND_LIVELOCK,	/* a retry loop exceeded its bound */
 	SIM_FIND_STEP_LIMIT,	/* an execution exceeded the step bound */
+	SIM_FIND_EXPECT,	/* a scenario's stated result did not hold */
 	SIM_FIND__COUNT
 };
 

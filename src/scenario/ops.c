@@ -1,0 +1,680 @@
+/*
+ * ops.c - the operation table of the scenario language: for each
+ * operation, how its line parses and what it runs on the model kernel (the
+ * user API of mm/api.h, the swap and userfaultfd calls).  The runtime
+ * (run.c) checks the result against the line's expectation.
+ *
+ * Argument slots: arg[0] the (destination) address, arg[1] the source
+ * address, arg[2] the length (has_len; else the mapping's own length).
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "mm/api.h"
+#include "mm/pagemap.h"
+#include "mm/swap.h"
+#include "mm/userfaultfd.h"
+#include "mm/userfaultfd_uapi.h"
+#include "scenario/internal.h"
+
+#define BADARG (1ULL << 62)	/* flags2: pass an argument the kernel cannot read */
+
+/* ---- parsing helpers ---------------------------------------------------------- */
+
+static void p_addr(struct parser *p, struct scen_op *op, int slot, const char *what)
+{
+	parse_expr(p, &op->arg[slot], what);
+	if (op->nargs < slot + 1)
+		op->nargs = (uint8_t)(slot + 1);
+}
+
+/* Is the next token the start of an expression (a number or an address name)? */
+static bool starts_expr(struct parser *p)
+{
+	const struct scen_tok *t = tok_peek(p);
+	uint64_t v;
+	bool ovf;
+
+	if (t->kind != TK_WORD)
+		return false;
+	if (parse_number(t, &v, &ovf))
+		return true;
+	for (int i = 0; i < p->sc->nnames; i++)
+		if (tok_is(t, p->sc->names[i].name))
+			return p->sc->names[i].kind == SK_MAPPING || p->sc->names[i].kind == SK_EVENT;
+	return false;
+}
+
+/* A length; left out, it is the length of the mapping arg[0] names. */
+static void p_len(struct parser *p, struct scen_op *op, bool optional)
+{
+	if (starts_expr(p) || !optional) {
+		parse_expr(p, &op->arg[2], "a length");
+		op->has_len = true;
+		return;
+	}
+	if (!expr_is_name(&op->arg[0]) || p->sc->names[op->arg[0].t[0].name].kind != SK_MAPPING)
+		perr(p, tok_peek(p), E_NO_LENGTH);
+}
+
+static int p_obj(struct parser *p, enum scen_kind k)
+{
+	return name_use(p, tok_next(p), 1u << k);
+}
+
+/* Mode words of @ws (and `badarg`) up to `in`, `->` or the end. */
+static void p_modes(struct parser *p, struct scen_op *op, const struct scen_words *ws)
+{
+	const struct scen_tok *t;
+
+	while ((t = tok_peek(p))->kind == TK_WORD && !tok_is(t, "in")) {
+		if (tok_accept(p, "badarg"))
+			op->flags2 |= BADARG;
+		else
+			op->flags |= word_expect(p, ws);
+		tok_accept(p, ",");
+	}
+}
+
+static void p_none(struct parser *p, struct scen_op *op)
+{
+	(void)p;
+	(void)op;
+}
+
+/* ---- processes, files, mappings ------------------------------------------------ */
+
+static void x_process(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	(void)r;
+	(void)op;
+	res->ptr = mmt_mm_create();
+}
+
+static void p_file(struct parser *p, struct scen_op *op)
+{
+	op->value = (int64_t)expect_number(p, "a file size", 1, 1ULL << 30);
+}
+
+static void x_file(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	(void)r;
+	res->ptr = mmt_file_create((unsigned long)op->value);
+}
+
+/* mmap LEN [PROT] [private|shared] [file F [offset OFF]] [fixed A | at A] [align A] */
+static void p_mmap(struct parser *p, struct scen_op *op)
+{
+	uint64_t v;
+
+	parse_expr(p, &op->arg[2], "a length");
+	op->has_len = true;
+	op->flags = PROT_READ | PROT_WRITE;
+	op->flags2 = MAP_PRIVATE | MAP_ANONYMOUS;
+	while (tok_peek(p)->kind == TK_WORD && !tok_is(tok_peek(p), "in")) {
+		const struct scen_tok *t = tok_peek(p);
+
+		if (word_lookup(&sw_prot, t, &v)) {
+			tok_next(p);
+			op->flags = v;
+		} else if (tok_accept(p, "private")) {
+			op->flags2 = (op->flags2 & ~(uint64_t)MAP_SHARED) | MAP_PRIVATE;
+		} else if (tok_accept(p, "shared")) {
+			op->flags2 = (op->flags2 & ~(uint64_t)MAP_PRIVATE) | MAP_SHARED;
+		} else if (tok_accept(p, "file")) {
+			op->obj = (int16_t)p_obj(p, SK_FILE);
+			op->flags2 &= ~(uint64_t)MAP_ANONYMOUS;
+		} else if (tok_accept(p, "offset")) {
+			op->value = (int64_t)expect_number(p, "a file offset", 0, 1ULL << 40);
+		} else if (tok_accept(p, "fixed") || tok_accept(p, "at")) {
+			if (tok_is(&p->tok[p->ti - 1], "fixed"))
+				op->flags2 |= MAP_FIXED;
+			p_addr(p, op, 0, "an address");
+		} else if (tok_accept(p, "align")) {
+			parse_expr(p, &op->arg[1], "an alignment");
+			if (!expr_const(&op->arg[1], &v) || !v || (v & (v - 1)) || v < PAGE_SIZE ||
+			    v > (1ULL << 30))
+				perr(p, &p->tok[p->ti - 1], E_NUMBER, tok_show(&p->tok[p->ti - 1]),
+				     "an alignment (a power of two from 4K to 1G)");
+		} else {
+			perr(p, t, E_UNKNOWN_WORD, tok_show(t), "an mmap option",
+			     "a protection, private, shared, file F, offset N, fixed A, at A or"
+			     " align N");
+		}
+	}
+}
+
+static long mmap_aligned(struct mm_struct *mm, unsigned long len, unsigned long align, int prot,
+			 int flags, struct address_space *f, unsigned long off)
+{
+	long a = mmt_mmap(mm, 0, len + align, prot, flags, f, off);
+	unsigned long start;
+
+	if (a < 0)
+		return a;
+	start = ALIGN((unsigned long)a, align);
+	if (start > (unsigned long)a)
+		mmt_munmap(mm, (unsigned long)a, start - (unsigned long)a);
+	if ((unsigned long)a + len + align > start + ALIGN(len, PAGE_SIZE))
+		mmt_munmap(mm, start + ALIGN(len, PAGE_SIZE),
+			   (unsigned long)a + len + align - start - ALIGN(len, PAGE_SIZE));
+	return (long)start;
+}
+
+static void x_mmap(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mm_struct *mm = run_mm(r, op);
+	struct address_space *f = op->obj >= 0 ? run_obj(r, op, op->obj) : NULL;
+	unsigned long len = run_len(r, op), addr = op->nargs ? run_expr(r, op, &op->arg[0]) : 0;
+	uint64_t align = 0;
+	long ret;
+
+	expr_const(&op->arg[1], &align);
+	if (align && !(op->flags2 & MAP_FIXED))
+		ret = mmap_aligned(mm, len, align, (int)op->flags, (int)op->flags2, f,
+				   (unsigned long)op->value / PAGE_SIZE);
+	else
+		ret = mmt_mmap(mm, addr, len, (int)op->flags, (int)op->flags2, f,
+			       (unsigned long)op->value / PAGE_SIZE);
+	if (ret < 0) {
+		res->err = (int)-ret;
+		return;
+	}
+	res->addr = (uint64_t)ret;
+	res->len = len;
+}
+
+static void p_range(struct parser *p, struct scen_op *op)
+{
+	p_addr(p, op, 0, "an address");
+	p_len(p, op, true);
+}
+
+static void x_munmap(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_munmap(run_mm(r, op), run_expr(r, op, &op->arg[0]), run_len(r, op));
+}
+
+static void p_mprotect(struct parser *p, struct scen_op *op)
+{
+	p_range(p, op);
+	op->flags = word_expect(p, &sw_prot);
+}
+
+static void x_mprotect(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_mprotect(run_mm(r, op), run_expr(r, op, &op->arg[0]), run_len(r, op),
+				 (int)op->flags);
+}
+
+static void x_mlock(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_mlock(run_mm(r, op), run_expr(r, op, &op->arg[0]), run_len(r, op));
+}
+
+static void x_munlock(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_munlock(run_mm(r, op), run_expr(r, op, &op->arg[0]), run_len(r, op));
+}
+
+static void p_madvise(struct parser *p, struct scen_op *op)
+{
+	p_range(p, op);
+	op->flags = word_expect(p, &sw_advice);
+}
+
+static void x_madvise(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_madvise(run_mm(r, op), run_expr(r, op, &op->arg[0]), run_len(r, op),
+				(int)op->flags);
+}
+
+/* ---- user loads and stores -------------------------------------------------------- */
+
+static int access_size(const struct scen_tok *t)
+{
+	char c = t->s[t->len - 1];
+
+	if (t->len == 4 || t->len == 5)	/* read, write */
+		return 8;
+	return c == 'b' ? 1 : c == 'w' ? 2 : c == 'l' ? 4 : 8;
+}
+
+static void p_access_addr(struct parser *p, struct scen_op *op)
+{
+	const struct scen_tok *at = tok_peek(p);
+	int size = access_size(&p->tok[p->ti - 1]);
+	uint64_t off = 0;
+
+	op->flags2 = (uint64_t)size;
+	p_addr(p, op, 0, "an address");
+	/* Every name is page aligned: the constant terms give the offset. */
+	for (int i = 0; i < op->arg[0].nterms; i++)
+		if (op->arg[0].t[i].name < 0)
+			off += op->arg[0].t[i].sign > 0 ? op->arg[0].t[i].num : -op->arg[0].t[i].num;
+	if ((off & 7) + (uint64_t)size > 8)
+		perr(p, at, E_ACCESS_WORD, size, (unsigned long long)(off & (PAGE_SIZE - 1)));
+}
+
+static void p_write(struct parser *p, struct scen_op *op)
+{
+	p_access_addr(p, op);
+	op->value = expect_value(p, "the value to write");
+}
+
+static void x_read(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	uint64_t v = 0;
+	int ret = mmt_read_size(run_mm(r, op), run_expr(r, op, &op->arg[0]), (int)op->flags2, &v);
+
+	res->err = -ret;
+	res->has_value = !ret;
+	res->value = (int64_t)v;
+}
+
+static void x_write(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_write_size(run_mm(r, op), run_expr(r, op, &op->arg[0]), (int)op->flags2,
+				   (uint64_t)op->value);
+}
+
+/* ---- processes -------------------------------------------------------------------- */
+
+static void x_fork(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mm_struct *child = NULL;
+
+	res->err = -mmt_fork(run_mm(r, op), &child);
+	res->ptr = child;
+}
+
+static void p_exit(struct parser *p, struct scen_op *op)
+{
+	if (tok_peek(p)->kind == TK_WORD && !tok_is(tok_peek(p), "in"))
+		op->obj = (int16_t)p_obj(p, SK_PROCESS);
+}
+
+static void x_exit(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mm_struct *mm = op->obj >= 0 ? run_obj(r, op, op->obj) : run_mm(r, op);
+
+	(void)res;
+	run_mark_exited(r, op);
+	mmt_exit(mm);
+}
+
+/* ---- migration, splitting, reclaim, writeback ----------------------------------------- */
+
+static void p_addr_only(struct parser *p, struct scen_op *op)
+{
+	p_addr(p, op, 0, "an address");
+}
+
+static void x_migrate(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_migrate(run_mm(r, op), run_expr(r, op, &op->arg[0]));
+}
+
+static void x_split(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	unsigned long a = run_expr(r, op, &op->arg[0]);
+
+	res->has_value = true;
+	res->value = mmt_split_huge_pages(run_mm(r, op), a, a + run_len(r, op));
+}
+
+static void p_count(struct parser *p, struct scen_op *op)
+{
+	op->value = (int64_t)expect_number(p, "a number of folios", 1, 1u << 20);
+}
+
+static void x_reclaim(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	(void)r;
+	res->has_value = true;
+	res->value = (int64_t)mmt_reclaim((unsigned long)op->value);
+}
+
+static void x_end_writeback(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	(void)r;
+	(void)op;
+	res->has_value = true;
+	res->value = mmt_swap_io_complete();
+}
+
+/* ---- signals, fault injection, settings ------------------------------------------------ */
+
+static void p_kill(struct parser *p, struct scen_op *op)
+{
+	tok_accept(p, "cpu");
+	op->value = (int64_t)expect_number(p, "a CPU number", 0, SCEN_MAX_CPUS - 1);
+}
+
+static void x_kill(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	(void)r;
+	(void)res;
+	mmt_kill((int)op->value);
+}
+
+static void p_fail_nth(struct parser *p, struct scen_op *op)
+{
+	op->value = (int64_t)expect_number(p, "a count (0 disarms)", 0, 1u << 20);
+}
+
+static void x_fail_nth(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	(void)r;
+	(void)res;
+	mmt_fail_nth((int)op->value);
+}
+
+/* thp SIZE MODE as an operation: the sysfs file written while running
+ * (value: the order, flags: the mode). */
+static void p_thp(struct parser *p, struct scen_op *op)
+{
+	int order, mode;
+
+	parse_thp(p, &order, &mode);
+	op->value = order;
+	op->flags = (uint64_t)mode;
+}
+
+static void x_thp(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	unsigned long always = mmk()->cfg.thp_always, madvise = mmk()->cfg.thp_madvise;
+
+	(void)r;
+	(void)res;
+	thp_apply(&always, &madvise, (int)op->value, (int)op->flags);
+	mmt_thp_set(always, madvise);
+}
+
+/* ---- userfaultfd ------------------------------------------------------------------------ */
+
+static void p_userfaultfd(struct parser *p, struct scen_op *op)
+{
+	p_modes(p, op, &sw_uffd_flags);
+}
+
+static void x_userfaultfd(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct userfaultfd_ctx *ctx = NULL;
+
+	res->err = -mmt_userfaultfd(run_mm(r, op), (int)op->flags, &ctx);
+	res->ptr = ctx;
+}
+
+static void p_api(struct parser *p, struct scen_op *op)
+{
+	op->obj = (int16_t)p_obj(p, SK_UFFD);
+	while (tok_peek(p)->kind == TK_WORD) {
+		if (tok_accept(p, "badarg")) {
+			op->flags2 |= BADARG;
+		} else {
+			tok_expect(p, "features", "features F,F or badarg");
+			op->flags |= words_expect_set(p, &sw_features);
+		}
+	}
+}
+
+static void x_api(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_api api = { MMT_UFFD_API, op->flags, 0 };
+
+	res->err = -mmt_uffd_api(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &api);
+	res->nfields = 2;
+	res->field[0] = (int64_t)api.features;
+	res->field[1] = (int64_t)api.ioctls;
+}
+
+/* register U A [L] [modes]; also unregister, wake (no modes) */
+static void p_uffd_range(struct parser *p, struct scen_op *op, const struct scen_words *modes)
+{
+	op->obj = (int16_t)p_obj(p, SK_UFFD);
+	p_range(p, op);
+	if (modes)
+		p_modes(p, op, modes);
+	else if (tok_accept(p, "badarg"))
+		op->flags2 |= BADARG;
+}
+
+static void p_register(struct parser *p, struct scen_op *op)
+{
+	p_uffd_range(p, op, &sw_reg_modes);
+}
+
+static void p_range_only(struct parser *p, struct scen_op *op)
+{
+	p_uffd_range(p, op, NULL);
+}
+
+static void x_register(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_register reg = {
+		{ run_expr(r, op, &op->arg[0]), run_len(r, op) }, op->flags, 0
+	};
+
+	res->err = -mmt_uffd_register(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &reg);
+	res->nfields = 1;
+	res->field[0] = (int64_t)reg.ioctls;
+}
+
+static void x_unregister(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_range rg = { run_expr(r, op, &op->arg[0]), run_len(r, op) };
+
+	res->err = -mmt_uffd_unregister(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &rg);
+}
+
+static void x_wake(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_range rg = { run_expr(r, op, &op->arg[0]), run_len(r, op) };
+
+	res->err = -mmt_uffd_wake(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &rg);
+}
+
+/* copy / move U DST SRC LEN [modes] */
+static void p_copy_like(struct parser *p, struct scen_op *op, const struct scen_words *modes)
+{
+	op->obj = (int16_t)p_obj(p, SK_UFFD);
+	p_addr(p, op, 0, "the destination address");
+	p_addr(p, op, 1, "the source address");
+	p_len(p, op, false);
+	p_modes(p, op, modes);
+}
+
+static void p_copy(struct parser *p, struct scen_op *op)
+{
+	p_copy_like(p, op, &sw_copy_modes);
+}
+
+static void p_move(struct parser *p, struct scen_op *op)
+{
+	p_copy_like(p, op, &sw_move_modes);
+}
+
+static void x_copy(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_copy c = { run_expr(r, op, &op->arg[0]), run_expr(r, op, &op->arg[1]),
+				     run_len(r, op), op->flags, 0 };
+
+	res->err = -mmt_uffd_copy(run_mm(r, op), run_obj(r, op, op->obj),
+				  op->flags2 & BADARG ? NULL : &c);
+	res->nfields = 1;
+	res->field[0] = c.copy;
+}
+
+static void x_move(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_move m = { run_expr(r, op, &op->arg[0]), run_expr(r, op, &op->arg[1]),
+				     run_len(r, op), op->flags, 0 };
+
+	res->err = -mmt_uffd_move(run_mm(r, op), run_obj(r, op, op->obj),
+				  op->flags2 & BADARG ? NULL : &m);
+	res->nfields = 1;
+	res->field[0] = m.move;
+}
+
+static void p_zeropage(struct parser *p, struct scen_op *op)
+{
+	op->obj = (int16_t)p_obj(p, SK_UFFD);
+	p_addr(p, op, 0, "an address");
+	p_len(p, op, true);
+	p_modes(p, op, &sw_zeropage_modes);
+}
+
+static void x_zeropage(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_zeropage z = { { run_expr(r, op, &op->arg[0]), run_len(r, op) },
+					 op->flags, 0 };
+
+	res->err = -mmt_uffd_zeropage(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &z);
+	res->nfields = 1;
+	res->field[0] = z.zeropage;
+}
+
+static void p_writeprotect(struct parser *p, struct scen_op *op)
+{
+	op->obj = (int16_t)p_obj(p, SK_UFFD);
+	p_range(p, op);
+	p_modes(p, op, &sw_wp_modes);
+}
+
+static void x_writeprotect(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffdio_writeprotect w = { { run_expr(r, op, &op->arg[0]), run_len(r, op) },
+					     op->flags };
+
+	res->err = -mmt_uffd_writeprotect(run_obj(r, op, op->obj),
+					  op->flags2 & BADARG ? NULL : &w);
+}
+
+static void p_uffd_only(struct parser *p, struct scen_op *op)
+{
+	op->obj = (int16_t)p_obj(p, SK_UFFD);
+}
+
+static void x_close(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	res->err = -mmt_uffd_close(run_obj(r, op, op->obj));
+}
+
+static void x_readmsg(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mmt_uffd_msg msg;
+	int ret;
+
+	memset(&msg, 0, sizeof(msg));
+	ret = mmt_uffd_read(run_obj(r, op, op->obj), &msg);
+	res->err = -ret;
+	if (ret)
+		return;
+	res->event = msg.event;
+	res->nfields = 2;
+	if (msg.event == MMT_UFFD_EVENT_PAGEFAULT) {
+		res->field[0] = (int64_t)msg.arg.pagefault.flags;
+		res->field[1] = msg.arg.pagefault.feat.ptid;
+		res->addr = msg.arg.pagefault.address & PAGE_MASK;
+		res->len = PAGE_SIZE;
+	} else if (msg.event == MMT_UFFD_EVENT_REMOVE) {
+		res->addr = msg.arg.remove.start;
+		res->len = msg.arg.remove.end - msg.arg.remove.start;
+	}
+}
+
+/* ---- final: page states ------------------------------------------------------------------- */
+
+static void p_page(struct parser *p, struct scen_op *op)
+{
+	p_range(p, op);
+	if (!tok_is(tok_peek(p), "->"))
+		perr(p, tok_peek(p), E_EXPECTED, "`->` and the page state", tok_show(tok_peek(p)));
+}
+
+static void x_page(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
+{
+	struct mm_struct *mm = run_mm(r, op);
+	unsigned long a = run_expr(r, op, &op->arg[0]), len = run_len(r, op);
+
+	for (unsigned long off = 0; off < len; off += PAGE_SIZE) {
+		struct mmt_pagemap pm;
+		unsigned have;
+		bool ok = false;
+
+		mmt_pagemap(mm, a + off, &pm);
+		have = (pm.present ? SPS_PRESENT : 0) | (pm.swapped ? SPS_SWAPPED : 0) |
+		       (pm.huge ? SPS_HUGE : 0) | (pm.zero ? SPS_ZERO : 0) |
+		       (pm.other ? SPS_OTHER : 0);
+		if (!have)
+			have = SPS_NONE;
+		for (int i = 0; i < op->ex.nalts; i++)
+			ok |= op->ex.alt[i].kind == SR_ANY ||
+			      (op->ex.alt[i].kind == SR_STATE && (have & op->ex.alt[i].v));
+		if (!ok) {
+			res->has_value = true;
+			res->value = (int64_t)have;
+			res->addr = a + off;
+			res->err = -1;	/* the runtime names the page */
+			return;
+		}
+	}
+}
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+#define ACTS OPF_ACTS
+
+static const struct scen_opdef opdefs[] = {
+	{ "process", OPF_DEFINES, SK_PROCESS, { NULL }, { NULL }, NULL, p_none, x_process },
+	{ "file", OPF_DEFINES, SK_FILE, { NULL }, { NULL }, NULL, p_file, x_file },
+	{ "mmap", OPF_DEFINES | OPF_MAY_DEFINE | ACTS, SK_MAPPING, { NULL }, { NULL }, NULL,
+	  p_mmap, x_mmap },
+	{ "munmap", ACTS, 0, { NULL }, { NULL }, NULL, p_range, x_munmap },
+	{ "mprotect", ACTS, 0, { NULL }, { NULL }, NULL, p_mprotect, x_mprotect },
+	{ "mlock", ACTS, 0, { NULL }, { NULL }, NULL, p_range, x_mlock },
+	{ "munlock", ACTS, 0, { NULL }, { NULL }, NULL, p_range, x_munlock },
+	{ "madvise", ACTS, 0, { NULL }, { NULL }, NULL, p_madvise, x_madvise },
+	{ "read", ACTS | OPF_VALUE | OPF_FINAL, 0, { NULL }, { NULL }, NULL, p_access_addr, x_read },
+	{ "readb", ACTS | OPF_VALUE | OPF_FINAL, 0, { NULL }, { NULL }, NULL, p_access_addr, x_read },
+	{ "readw", ACTS | OPF_VALUE | OPF_FINAL, 0, { NULL }, { NULL }, NULL, p_access_addr, x_read },
+	{ "readl", ACTS | OPF_VALUE | OPF_FINAL, 0, { NULL }, { NULL }, NULL, p_access_addr, x_read },
+	{ "readq", ACTS | OPF_VALUE | OPF_FINAL, 0, { NULL }, { NULL }, NULL, p_access_addr, x_read },
+	{ "write", ACTS, 0, { NULL }, { NULL }, NULL, p_write, x_write },
+	{ "writeb", ACTS, 0, { NULL }, { NULL }, NULL, p_write, x_write },
+	{ "writew", ACTS, 0, { NULL }, { NULL }, NULL, p_write, x_write },
+	{ "writel", ACTS, 0, { NULL }, { NULL }, NULL, p_write, x_write },
+	{ "writeq", ACTS, 0, { NULL }, { NULL }, NULL, p_write, x_write },
+	{ "fork", OPF_DEFINES | ACTS, SK_PROCESS, { NULL }, { NULL }, NULL, p_none, x_fork },
+	{ "exit", ACTS, 0, { NULL }, { NULL }, NULL, p_exit, x_exit },
+	{ "migrate", ACTS, 0, { NULL }, { NULL }, NULL, p_addr_only, x_migrate },
+	{ "split", ACTS | OPF_VALUE, 0, { NULL }, { NULL }, NULL, p_range, x_split },
+	{ "reclaim", OPF_VALUE, 0, { NULL }, { NULL }, NULL, p_count, x_reclaim },
+	{ "end_writeback", OPF_VALUE, 0, { NULL }, { NULL }, NULL, p_none, x_end_writeback },
+	{ "kill", 0, 0, { NULL }, { NULL }, NULL, p_kill, x_kill },
+	{ "fail_nth", 0, 0, { NULL }, { NULL }, NULL, p_fail_nth, x_fail_nth },
+	{ "thp", 0, 0, { NULL }, { NULL }, NULL, p_thp, x_thp },
+	{ "userfaultfd", OPF_DEFINES | ACTS, SK_UFFD, { NULL }, { NULL }, NULL, p_userfaultfd,
+	  x_userfaultfd },
+	{ "api", 0, 0, { "features", "ioctls", NULL }, { &sw_features, NULL }, NULL, p_api, x_api },
+	{ "register", 0, 0, { "ioctls", NULL }, { NULL }, NULL, p_register, x_register },
+	{ "unregister", 0, 0, { NULL }, { NULL }, NULL, p_range_only, x_unregister },
+	{ "wake", 0, 0, { NULL }, { NULL }, NULL, p_range_only, x_wake },
+	{ "copy", ACTS, 0, { "copy", NULL }, { NULL }, NULL, p_copy, x_copy },
+	{ "zeropage", 0, 0, { "zeropage", NULL }, { NULL }, NULL, p_zeropage, x_zeropage },
+	{ "move", ACTS, 0, { "move", NULL }, { NULL }, NULL, p_move, x_move },
+	{ "writeprotect", 0, 0, { NULL }, { NULL }, NULL, p_writeprotect, x_writeprotect },
+	{ "close", 0, 0, { NULL }, { NULL }, NULL, p_uffd_only, x_close },
+	{ "readmsg", OPF_DEFINES | OPF_MAY_DEFINE, SK_EVENT, { "flags", "ptid", NULL },
+	  { &sw_pf_flags, NULL }, &sw_events, p_uffd_only, x_readmsg },
+	{ "page", ACTS | OPF_FINAL_ONLY, 0, { NULL }, { NULL }, &sw_states, p_page, x_page },
+};
+
+const struct scen_opdef *opdef_find(const struct scen_tok *t)
+{
+	for (size_t i = 0; i < sizeof(opdefs) / sizeof(opdefs[0]); i++)
+		if (tok_is(t, opdefs[i].name))
+			return &opdefs[i];
+	return NULL;
+}
