@@ -8,9 +8,7 @@
 
 #include "mm/fixes.h"
 #include "mm/swap.h"
-#include "scenario/builtin.h"
 
-extern const struct sim_program swapin_skip_swapcache_race;
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -753,6 +751,8 @@ static void test_two_cpus_two_clusters(void **state)
 
 /* ---- seed 002 under the explorer ---------------------------------------------------- */
 
+#define SEED002 "scenarios/swap/swapin_skip_swapcache_race.mmt"
+
 static void explore_seed002(enum explore_kind kind, int bound, bool revert, uint64_t execs,
 			    struct explore_result *r)
 {
@@ -768,7 +768,7 @@ static void explore_seed002(enum explore_kind kind, int bound, bool revert, uint
 		o.cfg.model_flags = 1UL << FIX_SWAPIN_SKIP_SWAPCACHE_RACE;
 		o.cfg.variant = "~13ddaf26be32";
 	}
-	assert_int_equal(explore_run(&swapin_skip_swapcache_race, &o, r), 0);
+	assert_int_equal(explore_run(test_scenario(SEED002), &o, r), 0);
 }
 
 /* With the fix: clean under an exhaustive bound and a PCT budget. */
@@ -811,13 +811,13 @@ static void test_seed002_reverted(void **state)
 		sim_config_default(&cfg);
 		cfg.model_flags = 1UL << FIX_SWAPIN_SKIP_SWAPCACHE_RACE;
 		cfg.variant = "~13ddaf26be32";
-		assert_int_equal(explore_replay(&swapin_skip_swapcache_race, r.token, &cfg, &rr), 0);
+		assert_int_equal(explore_replay(test_scenario(SEED002), r.token, &cfg, &rr), 0);
 		assert_true(rr.found);
 		test_assert_same_trace(&r, &rr);
 		explore_result_free(&rr);
 		/* Without the revert the token is for another program. */
 		sim_config_default(&cfg);
-		assert_int_equal(explore_replay(&swapin_skip_swapcache_race, r.token, &cfg, &rr), -1);
+		assert_int_equal(explore_replay(test_scenario(SEED002), r.token, &cfg, &rr), -1);
 		explore_result_free(&rr);
 		explore_result_free(&r);
 	}

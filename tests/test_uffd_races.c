@@ -669,11 +669,8 @@ static void test_race(void **state)
 
 /* ==== negative controls: the seeds with their fix reverted ================================ */
 
-extern const struct sim_program uffd_move_swapcache, uffd_move_swap_missed, uffd_move_swap_wrong;
-extern const struct sim_program uffd_move_pmd_migration, uffd_move_pmd_split_migration;
-
 struct seed_case {
-	const struct sim_program *prog;
+	const char *path;	/* the seed's scenario file */
 	enum mm_fix fix;
 	const char *variant;
 	const char *id;		/* the finding's id */
@@ -681,14 +678,16 @@ struct seed_case {
 	uint64_t fixed_budget;	/* PCT executions of the fixed program; 0: BUDGET */
 };
 
+#define SEED_FILE(name) "scenarios/uffd/" #name ".mmt"
+
 static const struct seed_case seeds[] = {
-	{ &uffd_move_swapcache, FIX_MOVE_SWAPCACHE, "~c50f8e6053b0", "VM_BUG_ON_FOLIO",
+	{ SEED_FILE(uffd_move_swapcache), FIX_MOVE_SWAPCACHE, "~c50f8e6053b0", "VM_BUG_ON_FOLIO",
 	  "__page_check_anon_rmap", 0 },
-	{ &uffd_move_swap_missed, FIX_MOVE_SWAPCACHE_HAS_CACHE_RECHECK, "~0ea148a79919.hascache",
-	  "VM_BUG_ON_FOLIO", "__page_check_anon_rmap", 0 },
-	{ &uffd_move_pmd_migration, FIX_MOVE_PMD_NONPRESENT, "~adef440691ba.pmd", "BUG_ON",
-	  "!pmd_trans_huge(src_pmdval)", 0 },
-	{ &uffd_move_pmd_split_migration, FIX_MOVE_SPLIT_PMD_MIGRATION, "~aba6faec0103",
+	{ SEED_FILE(uffd_move_swap_missed), FIX_MOVE_SWAPCACHE_HAS_CACHE_RECHECK,
+	  "~0ea148a79919.hascache", "VM_BUG_ON_FOLIO", "__page_check_anon_rmap", 0 },
+	{ SEED_FILE(uffd_move_pmd_migration), FIX_MOVE_PMD_NONPRESENT, "~adef440691ba.pmd",
+	  "BUG_ON", "!pmd_trans_huge(src_pmdval)", 0 },
+	{ SEED_FILE(uffd_move_pmd_split_migration), FIX_MOVE_SPLIT_PMD_MIGRATION, "~aba6faec0103",
 	  "general protection fault", "PMD migration entry decoded as a folio", 50 },
 };
 #define NSEEDS (sizeof(seeds) / sizeof(seeds[0]))
@@ -705,6 +704,7 @@ static void seed_cfg(struct sim_config *cfg, const struct seed_case *c)
 static void test_seed_reverted(void **state)
 {
 	const struct seed_case *c = *state;
+	const struct sim_program *prog = test_scenario(c->path);
 	struct explore_opts o;
 	struct explore_result r, again;
 	struct sim_config cfg;
@@ -715,9 +715,9 @@ static void test_seed_reverted(void **state)
 	o.pct_depth = 3;
 	o.max_executions = 5000;
 	seed_cfg(&o.cfg, c);
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
+	assert_int_equal(explore_run(prog, &o, &r), 0);
 	if (!r.found)
-		fail_msg("%s with %s reverted: nothing found in %llu executions", c->prog->name,
+		fail_msg("%s with %s reverted: nothing found in %llu executions", prog->name,
 			 c->variant, (unsigned long long)r.executions);
 	assert_int_equal(r.finding.kind, SIM_FIND_BUG);
 	assert_string_equal(r.finding.id, c->id);
@@ -725,7 +725,7 @@ static void test_seed_reverted(void **state)
 	assert_non_null(strstr(r.token, c->variant));
 	sim_config_default(&cfg);
 	seed_cfg(&cfg, c);
-	assert_int_equal(explore_replay(c->prog, r.token, &cfg, &again), 0);
+	assert_int_equal(explore_replay(prog, r.token, &cfg, &again), 0);
 	assert_true(again.found);
 	assert_int_equal(again.finding.kind, r.finding.kind);
 	assert_string_equal(again.finding.id, r.finding.id);
@@ -733,7 +733,7 @@ static void test_seed_reverted(void **state)
 	test_assert_same_trace(&r, &again);
 	explore_result_free(&again);
 	sim_config_default(&cfg);
-	assert_int_equal(explore_replay(c->prog, r.token, &cfg, &again), -1);
+	assert_int_equal(explore_replay(prog, r.token, &cfg, &again), -1);
 	explore_result_free(&again);
 	explore_result_free(&r);
 }
@@ -744,14 +744,15 @@ static void test_seed_reverted(void **state)
 static void test_seed_fixed(void **state)
 {
 	const struct seed_case *c = *state;
+	const struct sim_program *prog = test_scenario(c->path);
 	uint64_t budget = c->fixed_budget ? c->fixed_budget : BUDGET;
 	struct explore_opts o;
 	struct explore_result r;
 
 	t_race_opts(&o, EXPLORE_PCT, 3, test_soak() ? 10 * budget : budget);
 	o.cfg.check_every_step = !c->fixed_budget;
-	assert_int_equal(explore_run(c->prog, &o, &r), 0);
-	t_assert_clean(c->prog, &r);
+	assert_int_equal(explore_run(prog, &o, &r), 0);
+	t_assert_clean(prog, &r);
 	explore_result_free(&r);
 }
 
@@ -760,6 +761,7 @@ static void test_seed_fixed(void **state)
  * bounded by two preemptions it takes ~73k); the token replays to it. */
 static void test_seed_swap_wrong(void **state)
 {
+	const struct sim_program *prog = test_scenario(SEED_FILE(uffd_move_swap_wrong));
 	struct explore_opts o;
 	struct explore_result r, again;
 
@@ -771,11 +773,11 @@ static void test_seed_swap_wrong(void **state)
 	o.max_executions = 0;
 	o.cfg.model_flags = 1UL << FIX_MOVE_SWAPCACHE_FOLIO_RECHECK;
 	o.cfg.variant = "~0ea148a79919.folio";
-	assert_int_equal(explore_run(&uffd_move_swap_wrong, &o, &r), 0);
+	assert_int_equal(explore_run(prog, &o, &r), 0);
 	if (!r.found)
 		fail_msg("nothing found: %s", r.coverage);
 	assert_true(r.finding.kind == SIM_FIND_BUG || r.finding.kind == SIM_FIND_INVARIANT);
-	assert_int_equal(explore_replay(&uffd_move_swap_wrong, r.token, &o.cfg, &again), 0);
+	assert_int_equal(explore_replay(prog, r.token, &o.cfg, &again), 0);
 	assert_true(again.found);
 	assert_string_equal(again.finding.msg, r.finding.msg);
 	test_assert_same_trace(&r, &again);
@@ -798,7 +800,7 @@ int main(int argc, char **argv)
 		tests[n++] = (struct CMUnitTest){ .name = seeds[i].variant + 1,
 						  .test_func = test_seed_reverted,
 						  .initial_state = (void *)&seeds[i] };
-		tests[n++] = (struct CMUnitTest){ .name = seeds[i].prog->name,
+		tests[n++] = (struct CMUnitTest){ .name = seeds[i].path,
 						  .test_func = test_seed_fixed,
 						  .initial_state = (void *)&seeds[i] };
 	}

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "explore/explorer.h"
+#include "scenario/scenario.h"
 #include "sim/sim.h"
 
 /* True when the long soak set runs (make check-full). */
@@ -43,6 +44,34 @@ static inline int test_explore(const struct sim_program *p, enum explore_kind ki
 		o.bound = depth_or_bound;
 	o.max_executions = max_exec;
 	return explore_run(p, &o, r);
+}
+
+/* The program of a scenario file (tests run from the top of the tree, so
+ * "scenarios/uffd/x.mmt" names a bundled one).  The scenario lives until
+ * the test binary exits; a file that does not parse fails the test. */
+static inline void test_scenarios_free(void);
+static struct scenario *test_loaded[64];
+static int test_nloaded;
+
+static inline void test_scenarios_free(void)
+{
+	while (test_nloaded)
+		scenario_free(test_loaded[--test_nloaded]);
+}
+
+static inline const struct sim_program *test_scenario(const char *path)
+{
+	char err[1024];
+	struct scenario *sc = scenario_load(path, err, sizeof(err));
+
+	if (!sc)
+		fail_msg("%s", err);
+	if (!test_nloaded)
+		atexit(test_scenarios_free);
+	if (test_nloaded == 64)
+		fail_msg("test_scenario: too many scenarios loaded");
+	test_loaded[test_nloaded++] = sc;
+	return scenario_program(sc);
 }
 
 /* Two results carry the same trace, event by event (every field). */
