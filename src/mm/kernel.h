@@ -116,6 +116,8 @@ void mm_kernel_destroy(struct mm_kernel *k);
  * kfree() poisons them so a later use shows.  Never fail. */
 void *kzalloc(size_t size);
 void *kzalloc_aligned(size_t size, size_t align);
+/* Not zeroed: for memory nothing reads before writing it (swap slot data). */
+void *kmalloc_aligned(size_t size, size_t align);
 void kfree(void *p, size_t size);
 int mm_new_id(struct mm_kernel *k);
 

@@ -54,21 +54,34 @@ static void host_hugepages(void *p, size_t len)
 		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
 }
 
-void *kzalloc_aligned(size_t size, size_t align)
+/* The first chunk with room for @size at @align, or NULL.  Every chunk is
+ * searched: after a reset a big chunk may sit at the head of the list, and
+ * allocating past it every time would grow the arena by one chunk per
+ * execution. */
+static void *arena_fit(struct arena_chunk *c, size_t size, size_t align)
+{
+	for (; c; c = c->next) {
+		uintptr_t at = ALIGN((uintptr_t)(c->mem + c->used), align);
+
+		if (at + size <= (uintptr_t)(c->mem + c->size)) {
+			c->used = at + size - (uintptr_t)c->mem;
+			return (void *)at;
+		}
+	}
+	return NULL;
+}
+
+void *kmalloc_aligned(size_t size, size_t align)
 {
 	struct mm_kernel *k = mmk();
-	struct arena_chunk *c;
-	uintptr_t at;
 	void *p;
 
 	size = (size + 15) & ~(size_t)15;
 	sim_hostlock_lock(&k->id_lock);
-	c = k->arena;
-	at = c ? ALIGN((uintptr_t)(c->mem + c->used), align) : 0;
-	if (!c || at + size > (uintptr_t)(c->mem + c->size)) {
+	if (!(p = arena_fit(k->arena, size, align))) {
 		size_t cap = size + align > ARENA_CHUNK ? size + align : ARENA_CHUNK;
+		struct arena_chunk *c = malloc(sizeof(*c) + cap);
 
-		c = malloc(sizeof(*c) + cap);
 		if (!c)
 			oom("kzalloc");
 		host_hugepages(c->mem, cap);
@@ -76,12 +89,17 @@ void *kzalloc_aligned(size_t size, size_t align)
 		c->used = 0;
 		c->size = cap;
 		k->arena = c;
-		at = ALIGN((uintptr_t)c->mem, align);
+		p = arena_fit(c, size, align);
 	}
-	p = (void *)at;
-	c->used = at + size - (uintptr_t)c->mem;
 	sim_hostlock_unlock(&k->id_lock);
-	memset(p, 0, size);
+	return p;
+}
+
+void *kzalloc_aligned(size_t size, size_t align)
+{
+	void *p = kmalloc_aligned(size, align);
+
+	memset(p, 0, (size + 15) & ~(size_t)15);
 	return p;
 }
 

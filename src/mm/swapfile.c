@@ -264,7 +264,8 @@ int mmt_swapon(unsigned long nr_slots, bool sync, enum swap_alloc_policy policy)
 	si->cache = kzalloc(si->max * sizeof(unsigned long));
 	si->pending = kzalloc(si->max * sizeof(unsigned long));
 	si->state = kzalloc(si->max);
-	si->data = kzalloc_aligned(si->max * PAGE_SIZE, PAGE_SIZE);
+	/* A slot's data is read only once written (si->state says which). */
+	si->data = kmalloc_aligned(si->max * PAGE_SIZE, PAGE_SIZE);
 	spin_lock_init(&si->lock);
 	spin_lock_init(&si->cache_lock);
 	k->swap_info[k->nr_swapfiles++] = si;
