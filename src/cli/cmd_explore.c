@@ -277,7 +277,7 @@ static void print_table(struct row *rows, size_t n)
 	size_t bad = 0;
 	char t[32];
 
-	printf("\n%-44s %-9s %-30s %12s %10s\n", "program", "expected", "result", "executions",
+	printf("\n%-48s %-9s %-30s %12s %10s\n", "program", "expected", "result", "executions",
 	       "time");
 	for (size_t i = 0; i < n; i++) {
 		char res[64];
@@ -286,7 +286,7 @@ static void print_table(struct row *rows, size_t n)
 			snprintf(res, sizeof(res), "found %s", rows[i].r.finding.id);
 		else
 			snprintf(res, sizeof(res), "clean%s", rows[i].r.exhausted ? " (exhausted)" : "");
-		printf("%-44s %-9s %-30s %12llu %10s%s\n", rows[i].name,
+		printf("%-48s %-9s %-30s %12llu %10s%s\n", rows[i].name,
 		       !rows[i].has_expect ? "-" : rows[i].expect ? "finding" : "clean", res,
 		       (unsigned long long)rows[i].r.executions,
 		       report_duration(rows[i].r.seconds, t, sizeof(t)),

@@ -16,11 +16,11 @@ int cmd_list(int argc, char **argv)
 	}
 	if (catalog_load())
 		return EXIT_USAGE;
-	printf("%-44s %-8s %-5s %-9s %s\n", "program", "group", "cpus", "expected", "summary");
+	printf("%-48s %-8s %-5s %-9s %s\n", "program", "group", "cpus", "expected", "summary");
 	for (size_t i = 0; i < catalog_size(); i++) {
 		const struct catalog_entry *e = catalog_at(i);
 
-		printf("%-44s %-8s %-5d %-9s %s\n", e->name, e->group, e->prog->ncpus,
+		printf("%-48s %-8s %-5d %-9s %s\n", e->name, e->group, e->prog->ncpus,
 		       !e->has_expectation ? "-" : e->expect_finding ? "finding" : "clean",
 		       e->prog->summary);
 	}
