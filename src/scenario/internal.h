@@ -19,6 +19,7 @@ enum scen_tok_kind {
 
 struct scen_tok {
 	uint8_t kind;
+	bool space;	/* white space before it */
 	uint16_t len;
 	int col;
 	const char *s;

@@ -19,12 +19,13 @@ static void add_tok(struct parser *p, uint8_t kind, const char *s, size_t len)
 	struct scen_tok *t;
 
 	if (p->ntok >= SCEN_MAX_TOKS) {
-		struct scen_tok at = { TK_WORD, (uint16_t)len, (int)(s - p->line) + 1, s };
+		struct scen_tok at = { TK_WORD, false, (uint16_t)len, (int)(s - p->line) + 1, s };
 
 		perr(p, &at, E_TOO_MANY_TOKENS, SCEN_MAX_TOKS);
 	}
 	t = &p->tok[p->ntok++];
 	t->kind = kind;
+	t->space = s > p->line && (s[-1] == ' ' || s[-1] == '\t');
 	t->s = s;
 	t->len = (uint16_t)(len > 0xffff ? 0xffff : len);
 	t->col = (int)(s - p->line) + 1;
@@ -56,7 +57,7 @@ void lex_line(struct parser *p)
 			add_tok(p, TK_PUNCT, s, 1);
 			s++;
 		} else {
-			struct scen_tok at = { TK_WORD, 1, (int)(s - p->line) + 1, s };
+			struct scen_tok at = { TK_WORD, false, 1, (int)(s - p->line) + 1, s };
 			char show[16];
 
 			if (c >= 0x21 && c < 0x7f)
@@ -66,7 +67,7 @@ void lex_line(struct parser *p)
 			perr(p, &at, E_CHAR, show);
 		}
 	}
-	p->tok[p->ntok] = (struct scen_tok){ TK_END, 0, (int)p->linelen + 1, end };
+	p->tok[p->ntok] = (struct scen_tok){ TK_END, false, 0, (int)p->linelen + 1, end };
 }
 
 const struct scen_tok *tok_peek(struct parser *p)

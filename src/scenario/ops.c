@@ -231,11 +231,12 @@ static void x_madvise(struct scen_run *r, const struct scen_op *op, struct scen_
 
 /* ---- user loads and stores -------------------------------------------------------- */
 
+/* read/write: 8 bytes; the b, w, l and q forms: 1, 2, 4 and 8. */
 static int access_size(const struct scen_tok *t)
 {
 	char c = t->s[t->len - 1];
 
-	if (t->len == 4 || t->len == 5)	/* read, write */
+	if (tok_is(t, "read") || tok_is(t, "write"))
 		return 8;
 	return c == 'b' ? 1 : c == 'w' ? 2 : c == 'l' ? 4 : 8;
 }

@@ -526,7 +526,7 @@ static void parse_result(struct parser *p, struct scen_op *op)
 		do
 			parse_alt(p, op);
 		while (tok_accept(p, "|"));
-	while (tok_peek(p)->kind != TK_END)
+	while (tok_peek(p)->kind != TK_END && !tok_is(tok_peek(p), "in"))
 		parse_field(p, op);
 }
 
@@ -586,6 +586,9 @@ static void parse_statement(struct parser *p)
 		op->in = (int16_t)name_use(p, tok_next(p), 1u << SK_PROCESS);
 	if (tok_accept(p, "->"))
 		parse_result(p, op);
+	/* `in P` may also follow the result. */
+	if ((d->flags & OPF_ACTS) && op->in < 0 && tok_accept(p, "in"))
+		op->in = (int16_t)name_use(p, tok_next(p), 1u << SK_PROCESS);
 	tok_expect_end(p);
 	if (defname)
 		op->defines = (int16_t)name_define(p, defname, d->makes);
@@ -619,7 +622,7 @@ static bool parse_summary(struct parser *p)
 	if ((size_t)(end - s) < 7 || memcmp(s, "summary", 7) ||
 	    (s + 7 < end && s[7] != ' ' && s[7] != '\t'))
 		return false;
-	t = (struct scen_tok){ TK_WORD, 7, (int)(s - p->line) + 1, s };
+	t = (struct scen_tok){ TK_WORD, false, 7, (int)(s - p->line) + 1, s };
 	if (p->in_block)
 		perr(p, &t, E_HEADER_LATE, "`summary`", p->setup_line ? p->setup_line : p->lineno);
 	if (!p->sc->name[0])
@@ -723,10 +726,22 @@ static void finish(struct parser *p)
 		perr(p, NULL, E_NO_CPU);
 	if (p->cpus_line && p->cpus != p->ncpu_blocks) {
 		p->lineno = p->cpus_line;
-		perr(p, &(struct scen_tok){ TK_WORD, 4, 1, "cpus" }, E_CPUS_MISMATCH, p->cpus,
+		perr(p, &(struct scen_tok){ TK_WORD, false, 4, 1, "cpus" }, E_CPUS_MISMATCH, p->cpus,
 		     p->cpus_line, p->ncpu_blocks);
 	}
 	sc->ncpus = p->ncpu_blocks;
+	for (int i = 0; i < sc->nops; i++) {
+		const struct scen_op *op = &sc->ops[i];
+
+		if (!strcmp(op->def->name, "kill") && op->value >= sc->ncpus) {
+			char v[24];
+
+			p->lineno = op->line;
+			snprintf(v, sizeof(v), "`%lld`", (long long)op->value);
+			perr(p, &(struct scen_tok){ TK_WORD, false, 1, op->col, "" }, E_RANGE, "a CPU number",
+			     v, 0ULL, (unsigned long long)sc->ncpus - 1);
+		}
+	}
 	block_ranges(sc);
 }
 

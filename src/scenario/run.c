@@ -178,7 +178,9 @@ static const char *show_result(const struct scen_op *op, const struct scen_resul
 {
 	size_t at;
 
-	if (res->err)
+	if (op->def->results == &sw_states)
+		at = (size_t)snprintf(buf, n, "%s", res->err ? "not as expected" : "ok");
+	else if (res->err)
 		at = (size_t)snprintf(buf, n, "%s", scen_errno_name(res->err));
 	else if (op->def->results == &sw_events) {
 		const char *w = "?";

@@ -309,11 +309,13 @@ static void parse_term(struct parser *p, struct scen_expr *e, int sign, const ch
 	e->nterms++;
 }
 
+/* Terms joined by + and - with no space before the sign: `src+ev-dst`.
+ * (So `write a -1` writes -1 to a.) */
 void parse_expr(struct parser *p, struct scen_expr *e, const char *what)
 {
 	memset(e, 0, sizeof(*e));
 	parse_term(p, e, 1, what);
-	for (;;) {
+	while (!tok_peek(p)->space) {
 		if (tok_accept(p, "+"))
 			parse_term(p, e, 1, what);
 		else if (tok_accept(p, "-"))
