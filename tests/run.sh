@@ -24,9 +24,13 @@ run_one() {
 	ok=$(grep -c '^ok ' "$out")
 	bad=$(grep -c '^not ok [0-9]' "$out")
 	plan=$(grep -c '^1\.\.' "$out")
+	planned=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$out" | awk '{ s += $1 } END { print s + 0 }')
 	if [ "$plan" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
 		echo "FAIL $name: exited with status $rc without reporting a failing test"
 		sed 's/^/    /' "$out" | tail -n 30
+		bad=$((bad + 1))
+	elif [ $((ok + bad)) -ne "$planned" ]; then
+		echo "FAIL $name: planned $planned tests, reported $((ok + bad))"
 		bad=$((bad + 1))
 	elif [ "$bad" -ne 0 ]; then
 		echo "FAIL $name: $bad failing"

@@ -2,7 +2,7 @@
 # explore (and --expected), stress, the saved token replayed with
 # --scenario, and the token refused once the scenario changed.
 . tests/cli/tap.sh
-echo "1..34"
+echo "1..33"
 
 top=$(pwd)
 seed002=$top/scenarios/swap/swapin_skip_swapcache_race.mmt
