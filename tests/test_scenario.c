@@ -128,7 +128,7 @@ static void test_header_directives(void **state)
 		"expect clean by dfs preemptions=1\n"
 		"expect finding bug | INV-1 | general protection fault without c50f8e6053b0 by pct"
 		" depth=4\n"
-		"expect finding deadlock by dfs delays=3\n"
+		"expect finding deadlock | general   protection\tfault by dfs delays=3\n"
 		"expect finding invariant by random\n"
 		"cpu 0:\ncpu 1:\n");
 
@@ -163,10 +163,12 @@ static void test_header_directives(void **state)
 	assert_int_equal(sc->verdict[1].nids, 2);
 	assert_string_equal(sc->verdict[1].ids[0], "INV-1");
 	assert_string_equal(sc->verdict[1].ids[1], "general protection fault");
+	assert_string_equal(sc->verdict[2].ids[0], "general protection fault");
 	assert_string_equal(sc->verdict[1].without, "c50f8e6053b0");
 	assert_int_equal(sc->verdict[1].strategy, EXPLORE_PCT);
 	assert_int_equal(sc->verdict[1].depth, 4);
 	assert_int_equal(sc->verdict[2].kinds, 1u << SIM_FIND_DEADLOCK);
+	assert_int_equal(sc->verdict[2].nids, 1);
 	assert_true(sc->verdict[2].delays);
 	assert_int_equal(sc->verdict[2].bound, 3);
 	assert_int_equal(sc->verdict[3].strategy, EXPLORE_RANDOM);
@@ -222,6 +224,13 @@ static void test_mmap_options(void **state)
 		   "final:\n"
 		   "    page a+3p 1p -> present\n"
 		   "    page b 1p -> zero\n");
+	/* An offset the mmap(2) syscall refuses; at with align keeps the hint. */
+	runs_clean(HEAD "setup:\n    f = file 4p\ncpu 0:\n    mmap 1p shared file f offset 100 -> EINVAL\n"
+		   "    a = mmap 2M at 1G align 2M\n    munmap 1G 2M\n    read a -> EFAULT\n");
+	assert_non_null(strstr(parse_err(HEAD "cpu 0:\n    a = mmap 2M fixed 1G align 2M\n"),
+			       "align does not go with fixed"));
+	assert_non_null(strstr(parse_err(HEAD "cpu 0:\n    a = mmap 2M align 2M fixed 1G\n"),
+			       "fixed does not go with align"));
 	/* The addresses asked for are the addresses given. */
 	runs_clean(HEAD "setup:\n    e = mmap 2p fixed 256M\ncpu 0:\n    read 256M -> 0\n"
 		   "    munmap 256M 2p\n    read e -> EFAULT\n");
@@ -418,6 +427,45 @@ static void test_readmsg_handler(void **state)
 		   "    wake u ev 2p\n");
 }
 
+/* A userfault the sequential code takes can never be resolved: a deadlock,
+ * not a crash.  UFFD_USER_MODE_ONLY: the kernel's own access (UFFDIO_COPY
+ * reading its source) is not handled, it fails. */
+static void test_userfault_corners(void **state)
+{
+	(void)state;
+	runs_finding(HEAD "setup:\n    c = mmap 1p fixed 4G\n    w = userfaultfd\n    api w\n"
+		     "    register w c missing\n    read c\ncpu 0:\n", "deadlock",
+		     "sequential code takes a userfault");
+	runs_clean(HEAD "setup:\n    src = mmap 1p fixed 256M\n    dst = mmap 1p fixed 512M\n"
+		   "    u = userfaultfd user_mode_only\n    api u\n    register u src missing\n"
+		   "    v = userfaultfd\n    api v\n    register v dst missing\n"
+		   "cpu 0:\n    copy v dst src 1p -> EFAULT copy=-EFAULT\n");
+}
+
+/* Two CPUs store to one word on real threads: whichever store is last is
+ * what both read back - never a lost write (the store and the data
+ * shadow's update are one step there too). */
+static void test_stress_same_word(void **state)
+{
+	struct scenario *sc = parse_ok(HEAD "setup:\n    a = mmap 1p\ncpu 0:\n    write a 1\n"
+					    "    read a -> 1 | 2\ncpu 1:\n    write a 2\n"
+					    "    read a -> 1 | 2\n");
+	struct sim_config cfg;
+	struct sim_exec *x;
+
+	(void)state;
+	sim_config_default(&cfg);
+	cfg.delay_permille = 50;
+	cfg.delay_max_us = 5;
+	x = sim_exec_new(scenario_program(sc), &cfg);
+	assert_non_null(x);
+	for (int i = 0; i < 2000; i++)
+		if (sim_stress_once(x) == SIM_RUN_FINDING)
+			fail_msg("stress iteration %d: %s: %s", i, x->finding.id, x->finding.msg);
+	sim_exec_free(x);
+	scenario_free(sc);
+}
+
 /* ---- results ----------------------------------------------------------------------- */
 
 static void test_results(void **state)
@@ -439,6 +487,15 @@ static void test_results(void **state)
 		     "expectation", "got ok move=4096, expected ok move=2p");
 	runs_finding(HEAD "setup:\n    a = mmap 1p\ncpu 0:\nfinal:\n    page a -> present\n",
 		     "expectation", "is none");
+	/* Results and fields: spelled as the log prints them. */
+	runs_clean(HEAD "setup:\n    u = userfaultfd\ncpu 0:\n    api u features 131071 -> ok features=131071\n"
+		   "    a = mmap 1p\nfinal:\n    page a in main -> none\n    page a -> none in main\n");
+	assert_non_null(strstr(parse_err(HEAD "setup:\n    a = mmap 1p\ncpu 0:\n    read a -> 1 2\n"),
+			       "expected `|` and another result, an output field (NAME=VALUE) or the end"));
+	assert_non_null(strstr(parse_err(HEAD "setup:\n    a = mmap 1p\nfinal:\n    page a\n"),
+			       "expected `->` and the page state"));
+	assert_non_null(strstr(parse_err(HEAD "cpu 0:\n    u = userfaultfd badarg\n"),
+			       "`badarg` is not a userfaultfd flag"));
 	/* The finding's kind. */
 	sc = parse_ok(HEAD "setup:\n    a = mmap 1p\ncpu 0:\n    read a -> 7\n");
 	{
@@ -602,6 +659,8 @@ int main(void)
 		cmocka_unit_test(test_thp_operation),
 		cmocka_unit_test(test_userfaultfd_ops),
 		cmocka_unit_test(test_readmsg_handler),
+		cmocka_unit_test(test_userfault_corners),
+		cmocka_unit_test(test_stress_same_word),
 		cmocka_unit_test(test_results),
 		cmocka_unit_test(test_names_across_cpus),
 		cmocka_unit_test(test_identity),

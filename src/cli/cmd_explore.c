@@ -252,9 +252,8 @@ static struct explore_opts options_for(const struct explore_cli *a, const struct
 
 static bool as_expected(const struct catalog_entry *e, const struct explore_result *r)
 {
-	if (!e->has_expectation)
-		return true;
-	if (!e->expect_finding)
+	/* No expectation of its own: as if clean were expected. */
+	if (!e->has_expectation || !e->expect_finding)
 		return !r->found;
 	if (!r->found)
 		return false;

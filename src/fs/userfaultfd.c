@@ -211,6 +211,12 @@ vm_fault_t handle_userfault(struct vm_fault *vmf, unsigned long reason)
 		return VM_FAULT_SIGBUS;
 	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT)
 		return VM_FAULT_RETRY;
+	/* Model-only: the sequential code (setup, the end checks) has no other
+	 * CPU running that could ever resolve the fault. */
+	if (cpu < 0)
+		sim_fail(SIM_FIND_DEADLOCK, "deadlock",
+			 "sequential code takes a userfault at %#lx of a registered range: no"
+			 " CPU runs that could resolve it", vmf->address);
 	if (READ_ONCE(ctx->released)) {
 		/* The fault is retried until the closing CPU has cleared the
 		 * VMA: a spin-wait on another CPU's progress, which the kernel

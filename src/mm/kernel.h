@@ -52,6 +52,7 @@ struct mm_kernel {
 	struct page *mem_map;		/* nr_pages entries; pfn 0 is never used */
 	uint8_t *phys;			/* the contents, nr_pages * PAGE_SIZE */
 	struct sim_hostlock zone_lock;
+	struct sim_hostlock uaccess_lock;	/* a user access's one step, on real threads */
 	uint32_t free_head[MAX_ORDER];	/* buddy free lists: head pfns, 0 = empty */
 	unsigned long nr_free;
 	unsigned long nr_free_initial;	/* after boot: what a leak-free teardown returns to */

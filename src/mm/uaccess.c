@@ -13,7 +13,8 @@
  * falls back to the mmap_lock; VM_FAULT_RETRY repeats under the mmap_lock.
  * SIGSEGV and SIGBUS become -EFAULT; VM_FAULT_OOM retries the access, as
  * pagefault_out_of_memory() does when no OOM kill is due.
- * Leaves out: stack expansion, signals, kernel-mode faults, pkeys.
+ * Kernel-mode faults are those of copy_from_user (no FAULT_FLAG_USER).
+ * Leaves out: stack expansion, signals, faults of kernel addresses, pkeys.
  */
 #include <string.h>
 
@@ -22,8 +23,10 @@
 #include "mm/internal.h"
 
 /* The MMU: translate @addr for a read or write.  On success returns the
- * host address of the word; else NULL (the access faults). */
-static uint64_t *mmu_translate(struct mm_struct *mm, unsigned long addr, bool write)
+ * host address of the word; else NULL (the access faults).  A PTE that maps
+ * a freed page sets *@freed to its pfn (the caller reports it). */
+static uint64_t *mmu_translate(struct mm_struct *mm, unsigned long addr, bool write,
+			       unsigned long *freed)
 {
 	pmd_t *pmdp = mm_find_pmd(mm, addr);
 	uint64_t v, *slot, bits = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
@@ -52,10 +55,33 @@ static uint64_t *mmu_translate(struct mm_struct *mm, unsigned long addr, bool wr
 								  __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		;
 	if (__page_test_flag(pfn_to_page(pfn), PG_poisoned))
-		sim_fail(SIM_FIND_BUG, "use-after-free",
-			 "user %s of %#lx in mm %d reaches pfn %lu, which is free: a PTE maps a"
-			 " freed page", write ? "write" : "read", addr, mm->id, pfn);
+		*freed = pfn;
 	return (uint64_t *)(mmk()->phys + pfn * PAGE_SIZE + (addr & (PAGE_SIZE - 1)));
+}
+
+static void use_after_free(struct mm_struct *mm, unsigned long addr, bool write,
+			   unsigned long pfn)
+{
+	sim_fail(SIM_FIND_BUG, "use-after-free",
+		 "user %s of %#lx in mm %d reaches pfn %lu, which is free: a PTE maps a freed"
+		 " page", write ? "write" : "read", addr, mm->id, pfn);
+}
+
+/*
+ * Model-only: on real threads (stress) the translation, the access and the
+ * data shadow's update or check are made one step by a host lock, as they
+ * are for the explorer; else two stores to one word could reach the shadow
+ * in the other order and a later load would be reported as a lost write.
+ * Never held across a primitive or a finding.
+ */
+static void uaccess_lock(void)
+{
+	sim_hostlock_lock(&mmk()->uaccess_lock);
+}
+
+static void uaccess_unlock(void)
+{
+	sim_hostlock_unlock(&mmk()->uaccess_lock);
 }
 
 /* access_error(): the VMA does not allow this access at all (SIGSEGV). */
@@ -66,9 +92,14 @@ static bool access_error(bool write, const struct vm_area_struct *vma)
 	return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 }
 
-static vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long addr, bool write)
+/* @user: the access came from user mode (FAULT_FLAG_USER); else it is the
+ * kernel's access to user memory (copy_from_user), which a userfaultfd
+ * context made with UFFD_USER_MODE_ONLY does not handle. */
+static vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long addr, bool write,
+				     bool user)
 {
-	unsigned int flags = FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | (write ? FAULT_FLAG_WRITE : 0);
+	unsigned int flags = (user ? FAULT_FLAG_USER : 0) | FAULT_FLAG_ALLOW_RETRY |
+			     (write ? FAULT_FLAG_WRITE : 0);
 	struct vm_area_struct *vma = lock_vma_under_rcu(mm, addr);
 	vm_fault_t fault;
 
@@ -138,33 +169,41 @@ static int user_access(struct mm_struct *mm, unsigned long addr, int size, bool 
 	sim_retry_reset("user access: fault and retry");
 	for (;;) {
 		struct sim_cpu *c = sim_enter(site);
-		uint64_t *word = mmu_translate(mm, waddr, write), want;
+		unsigned long freed = 0;
+		uint64_t *word, w = 0, want = 0;
 		struct vm_area_struct *vma;
+		bool lost = false;
 		vm_fault_t fault;
 
-		if (word) {
-			/* Still the same atomic step: the shadow follows the access. */
+		uaccess_lock();
+		word = mmu_translate(mm, waddr, write, &freed);
+		if (word && !freed) {
+			/* Still the same atomic step: the shadow follows the access.
+			 * No VMA: munmap is tearing this down; the data is going. */
 			vma = vma_lookup(mm, waddr);
 			if (write) {
 				*word = word_splice(*word, off, size, *val);
 				if (vma)
 					oracle_store(mmk()->oracle, vma, waddr, *word);
 			} else {
-				uint64_t w = *word;
-
-				/* No VMA: munmap is tearing this down; the data is going. */
-				if (vma && !oracle_load_ok(mmk()->oracle, vma, waddr, w, &want))
-					sim_fail(SIM_FIND_INVARIANT, "INV-1",
-						 "data integrity: mm %d read %#llx at %#lx, but the"
-						 " last value written there is %#llx",
-						 mm->id, (unsigned long long)w, waddr,
-						 (unsigned long long)want);
+				w = *word;
+				lost = vma && !oracle_load_ok(mmk()->oracle, vma, waddr, w, &want);
 				*val = word_extract(w, off, size);
 			}
+		}
+		uaccess_unlock();
+		if (freed)
+			use_after_free(mm, waddr, write, freed);
+		if (lost)
+			sim_fail(SIM_FIND_INVARIANT, "INV-1",
+				 "data integrity: mm %d read %#llx at %#lx, but the last value"
+				 " written there is %#llx",
+				 mm->id, (unsigned long long)w, waddr, (unsigned long long)want);
+		if (word) {
 			sim_record(c, write ? SIM_OP_USER_WRITE : SIM_OP_USER_READ, site, 0, *val, addr);
 			return 0;
 		}
-		fault = do_user_addr_fault(mm, waddr, write);
+		fault = do_user_addr_fault(mm, waddr, write, true);
 		if (fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS))
 			return -EFAULT;
 		/* VM_FAULT_OOM reaching a user fault (pagefault_out_of_memory:
@@ -186,22 +225,32 @@ static bool copy_piece(struct mm_struct *mm, void *dst, unsigned long src, size_
 {
 	const struct sim_site *site = SIM_SITE("copy_from_user", "src");
 	struct sim_cpu *c = sim_enter(site);
-	const uint8_t *p = (const uint8_t *)mmu_translate(mm, src, false);
+	unsigned long freed = 0, bad = 0;
+	const uint8_t *p;
 	struct vm_area_struct *vma;
-	uint64_t got, want;
+	uint64_t got = 0, want = 0;
 
+	uaccess_lock();
+	p = (const uint8_t *)mmu_translate(mm, src, false, &freed);
+	if (p && !freed) {
+		memcpy(dst, p, n);
+		vma = vma_lookup(mm, src);
+		for (unsigned long a = ALIGN(src, 8); vma && !bad && a + 8 <= src + n; a += 8) {
+			memcpy(&got, p + (a - src), sizeof(got));
+			if (!oracle_load_ok(mmk()->oracle, vma, a, got, &want))
+				bad = a;
+		}
+	}
+	uaccess_unlock();
+	if (freed)
+		use_after_free(mm, src, false, freed);
+	if (bad)
+		sim_fail(SIM_FIND_INVARIANT, "INV-1",
+			 "data integrity: the kernel read %#llx at %#lx of mm %d (copy_from_user),"
+			 " but the last value written there is %#llx",
+			 (unsigned long long)got, bad, mm->id, (unsigned long long)want);
 	if (!p)
 		return false;
-	memcpy(dst, p, n);
-	vma = vma_lookup(mm, src);
-	for (unsigned long a = ALIGN(src, 8); vma && a + 8 <= src + n; a += 8) {
-		memcpy(&got, p + (a - src), sizeof(got));
-		if (!oracle_load_ok(mmk()->oracle, vma, a, got, &want))
-			sim_fail(SIM_FIND_INVARIANT, "INV-1",
-				 "data integrity: the kernel read %#llx at %#lx of mm %d (copy_from_user),"
-				 " but the last value written there is %#llx",
-				 (unsigned long long)got, a, mm->id, (unsigned long long)want);
-	}
 	sim_record(c, SIM_OP_USER_READ, site, 0, n, src);
 	return true;
 }
@@ -242,7 +291,7 @@ unsigned long copy_from_user(struct mm_struct *mm, void *dst, unsigned long src,
 			done += n;
 			continue;
 		}
-		fault = do_user_addr_fault(mm, a, false);
+		fault = do_user_addr_fault(mm, a, false, false);
 		if (fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS))
 			return len - done;
 		sim_retry("copy_from_user: fault and retry");

@@ -17,9 +17,8 @@
  *
  * Leaves out: shmem and hugetlb destinations (the model refuses to register
  * them, see vma_can_userfault), UFFDIO_CONTINUE and UFFDIO_POISON, the
- * mmu-notifier and cache-flush brackets (no secondary MMUs), fatal signals
- * (EINTR), allocation failures of page tables.  VMAs split by registration
- * are not merged back.
+ * mmu-notifier and cache-flush brackets (no secondary MMUs).  VMAs split by
+ * registration are not merged back.
  */
 #include <string.h>
 

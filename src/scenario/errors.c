@@ -46,7 +46,7 @@ const struct scen_error_def scen_errors[] = {
 	[E_LIMIT] = { "limit", "too many %s (at most %d)" },
 	[E_FIX] = { "fix", "no fix %s (see `mmtwin fixes`)" },
 	[E_ACCESS_WORD] = { "access_word",
-			    "a %d-byte access at offset %llu would cross an 8-byte word (the"
+			    "an access of %d bytes at offset %llu would cross an 8-byte word (the"
 			    " model's accesses stay within one)" },
 	[E_MUST_DEFINE] = { "must_define", "%s makes %s: write `NAME = %s ...`" },
 	[E_CANNOT_DEFINE] = { "cannot_define", "%s does not make anything to give a name to" },
@@ -57,6 +57,7 @@ const struct scen_error_def scen_errors[] = {
 	[E_NO_LENGTH] = { "no_length",
 			  "give a length: it can be left out only after a bare mapping name" },
 	[E_SECTION_ORDER] = { "section_order", "%s must come %s" },
+	[E_CONFLICT] = { "conflict", "%s does not go with %s" },
 };
 
 const size_t scen_nerrors = sizeof(scen_errors) / sizeof(scen_errors[0]);

@@ -60,6 +60,7 @@ enum scen_err {
 	E_NOT_IN_FINAL,
 	E_NO_LENGTH,
 	E_SECTION_ORDER,
+	E_CONFLICT,
 	E__COUNT
 };
 
@@ -75,7 +76,7 @@ struct parser {
 	int ntok, ti;
 	int block;		/* the block being read: SCEN_SETUP, a CPU, SCEN_FINAL; */
 	bool in_block;		/* false: still in the header */
-	int setup_line, final_line, ncpu_blocks;
+	int setup_line, final_line, ncpu_blocks, first_block_line;
 	int header_line[16];	/* first line of each single-use header directive */
 	int cpus_line, cpus;	/* an explicit `cpus N` */
 	int opcap;
@@ -149,6 +150,7 @@ bool expr_const(const struct scen_expr *e, uint64_t *out);
 int name_use(struct parser *p, const struct scen_tok *t, unsigned kinds);
 /* Define @t as a new name of @kind in the current block. */
 int name_define(struct parser *p, const struct scen_tok *t, enum scen_kind kind);
+bool is_keyword(const struct scen_tok *t);
 const char *kind_name(enum scen_kind k);
 
 /* ---- operations (ops.c) ------------------------------------------------ */

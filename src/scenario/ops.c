@@ -39,6 +39,8 @@ static bool starts_expr(struct parser *p)
 		return false;
 	if (parse_number(t, &v, &ovf))
 		return true;
+	if (is_keyword(t))
+		return false;
 	for (int i = 0; i < p->sc->nnames; i++)
 		if (tok_is(t, p->sc->names[i].name))
 			return p->sc->names[i].kind == SK_MAPPING || p->sc->names[i].kind == SK_EVENT;
@@ -62,13 +64,14 @@ static int p_obj(struct parser *p, enum scen_kind k)
 	return name_use(p, tok_next(p), 1u << k);
 }
 
-/* Mode words of @ws (and `badarg`) up to `in`, `->` or the end. */
-static void p_modes(struct parser *p, struct scen_op *op, const struct scen_words *ws)
+/* Mode words of @ws (and `badarg` for an ioctl) up to `in`, `->` or the end. */
+static void p_modes(struct parser *p, struct scen_op *op, const struct scen_words *ws,
+		    bool ioctl)
 {
 	const struct scen_tok *t;
 
 	while ((t = tok_peek(p))->kind == TK_WORD && !tok_is(t, "in")) {
-		if (tok_accept(p, "badarg"))
+		if (ioctl && tok_accept(p, "badarg"))
 			op->flags2 |= BADARG;
 		else
 			op->flags |= word_expect(p, ws);
@@ -129,8 +132,14 @@ static void p_mmap(struct parser *p, struct scen_op *op)
 		} else if (tok_accept(p, "fixed") || tok_accept(p, "at")) {
 			if (tok_is(&p->tok[p->ti - 1], "fixed"))
 				op->flags2 |= MAP_FIXED;
+			if (op->nargs)
+				perr(p, &p->tok[p->ti - 1], E_CONFLICT, "fixed", "at, or a second address");
+			if ((op->flags2 & MAP_FIXED) && op->arg[1].nterms)
+				perr(p, &p->tok[p->ti - 1], E_CONFLICT, "fixed", "align");
 			p_addr(p, op, 0, "an address");
 		} else if (tok_accept(p, "align")) {
+			if (op->flags2 & MAP_FIXED)
+				perr(p, &p->tok[p->ti - 1], E_CONFLICT, "align", "fixed");
 			parse_expr(p, &op->arg[1], "an alignment");
 			if (!expr_const(&op->arg[1], &v) || !v || (v & (v - 1)) || v < PAGE_SIZE ||
 			    v > (1ULL << 30))
@@ -144,10 +153,13 @@ static void p_mmap(struct parser *p, struct scen_op *op)
 	}
 }
 
-static long mmap_aligned(struct mm_struct *mm, unsigned long len, unsigned long align, int prot,
-			 int flags, struct address_space *f, unsigned long off)
+/* mmap with alignment, as user space does it: map @align more, then unmap
+ * the ends (@hint is a hint, as without MAP_FIXED). */
+static long mmap_aligned(struct mm_struct *mm, unsigned long hint, unsigned long len,
+			 unsigned long align, int prot, int flags, struct address_space *f,
+			 unsigned long off)
 {
-	long a = mmt_mmap(mm, 0, len + align, prot, flags, f, off);
+	long a = mmt_mmap(mm, hint, len + align, prot, flags, f, off);
 	unsigned long start;
 
 	if (a < 0)
@@ -170,8 +182,10 @@ static void x_mmap(struct scen_run *r, const struct scen_op *op, struct scen_res
 	long ret;
 
 	expr_const(&op->arg[1], &align);
-	if (align && !(op->flags2 & MAP_FIXED))
-		ret = mmap_aligned(mm, len, align, (int)op->flags, (int)op->flags2, f,
+	if (op->value & ~PAGE_MASK)	/* the mmap(2) syscall refuses an unaligned offset */
+		ret = -EINVAL;
+	else if (align)
+		ret = mmap_aligned(mm, addr, len, align, (int)op->flags, (int)op->flags2, f,
 				   (unsigned long)op->value / PAGE_SIZE);
 	else
 		ret = mmt_mmap(mm, addr, len, (int)op->flags, (int)op->flags2, f,
@@ -396,7 +410,7 @@ static void x_thp(struct scen_run *r, const struct scen_op *op, struct scen_resu
 
 static void p_userfaultfd(struct parser *p, struct scen_op *op)
 {
-	p_modes(p, op, &sw_uffd_flags);
+	p_modes(p, op, &sw_uffd_flags, false);
 }
 
 static void x_userfaultfd(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
@@ -436,7 +450,7 @@ static void p_uffd_range(struct parser *p, struct scen_op *op, const struct scen
 	op->obj = (int16_t)p_obj(p, SK_UFFD);
 	p_range(p, op);
 	if (modes)
-		p_modes(p, op, modes);
+		p_modes(p, op, modes, true);
 	else if (tok_accept(p, "badarg"))
 		op->flags2 |= BADARG;
 }
@@ -483,7 +497,7 @@ static void p_copy_like(struct parser *p, struct scen_op *op, const struct scen_
 	p_addr(p, op, 0, "the destination address");
 	p_addr(p, op, 1, "the source address");
 	p_len(p, op, false);
-	p_modes(p, op, modes);
+	p_modes(p, op, modes, true);
 }
 
 static void p_copy(struct parser *p, struct scen_op *op)
@@ -523,7 +537,7 @@ static void p_zeropage(struct parser *p, struct scen_op *op)
 	op->obj = (int16_t)p_obj(p, SK_UFFD);
 	p_addr(p, op, 0, "an address");
 	p_len(p, op, true);
-	p_modes(p, op, &sw_zeropage_modes);
+	p_modes(p, op, &sw_zeropage_modes, true);
 }
 
 static void x_zeropage(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
@@ -540,7 +554,7 @@ static void p_writeprotect(struct parser *p, struct scen_op *op)
 {
 	op->obj = (int16_t)p_obj(p, SK_UFFD);
 	p_range(p, op);
-	p_modes(p, op, &sw_wp_modes);
+	p_modes(p, op, &sw_wp_modes, true);
 }
 
 static void x_writeprotect(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
@@ -587,11 +601,10 @@ static void x_readmsg(struct scen_run *r, const struct scen_op *op, struct scen_
 
 /* ---- final: page states ------------------------------------------------------------------- */
 
+/* page A [L] [in P] -> STATE (the statement checks that the state is given) */
 static void p_page(struct parser *p, struct scen_op *op)
 {
 	p_range(p, op);
-	if (!tok_is(tok_peek(p), "->"))
-		perr(p, tok_peek(p), E_EXPECTED, "`->` and the page state", tok_show(tok_peek(p)));
 }
 
 static void x_page(struct scen_run *r, const struct scen_op *op, struct scen_result *res)

@@ -18,8 +18,41 @@
 
 /* ---- names ------------------------------------------------------------------ */
 
-static const char *const reserved[] = { "in", "main", "ok", "any", "setup", "final", "cpu",
-					"TASK_SIZE", NULL };
+/* Words of the language that cannot name anything (besides the operations
+ * and the words of the keyword tables). */
+static const char *const reserved[] = {
+	"in", "main", "ok", "any", "setup", "final", "cpu", "TASK_SIZE", "private", "shared",
+	"file", "offset", "fixed", "at", "align", "badarg", "features", "slots", "policy",
+	"clean", "finding", "without", "by", "pct", "dfs", "random", "depth", "preemptions",
+	"delays", "scenario", "summary", "cpus", "memory", "swap", "uffd_move", "revert",
+	"expect", NULL
+};
+
+static const struct scen_words *const keyword_tables[] = {
+	&sw_prot, &sw_advice, &sw_features, &sw_reg_modes, &sw_copy_modes, &sw_zeropage_modes,
+	&sw_move_modes, &sw_wp_modes, &sw_uffd_flags, &sw_events, &sw_pf_flags, &sw_states,
+	&sw_thp_modes, &sw_swap_kinds, &sw_swap_policies, &sw_finding_kinds, NULL
+};
+
+/* A word of one of the keyword tables (prot, advice, modes, ...): where a
+ * length may be left out, such a word is read as the keyword. */
+bool is_keyword(const struct scen_tok *t)
+{
+	uint64_t v;
+
+	for (int i = 0; keyword_tables[i]; i++)
+		if (word_lookup(keyword_tables[i], t, &v))
+			return true;
+	return false;
+}
+
+static bool is_reserved(const struct scen_tok *t)
+{
+	for (int r = 0; reserved[r]; r++)
+		if (tok_is(t, reserved[r]))
+			return true;
+	return opdef_find(t) != NULL;
+}
 
 const char *kind_name(enum scen_kind k)
 {
@@ -94,10 +127,7 @@ int name_define(struct parser *p, const struct scen_tok *t, enum scen_kind kind)
 	snprintf(show, sizeof(show), "%s", tok_show(t));
 	if (!name_ok(t))
 		perr(p, t, E_BAD_NAME, show);
-	for (int r = 0; reserved[r]; r++)
-		if (tok_is(t, reserved[r]) && strcmp(reserved[r], "main"))
-			perr(p, t, E_RESERVED, show);
-	if (opdef_find(t))
+	if (is_reserved(t))
 		perr(p, t, E_RESERVED, show);
 	if ((i = name_find(sc, t)) >= 0)
 		perr(p, t, E_DUP_NAME, show, sc->names[i].line);
@@ -145,7 +175,8 @@ static void header_once(struct parser *p, int h, const struct scen_tok *t)
 	char what[32];
 
 	if (p->header_line[h]) {
-		snprintf(what, sizeof(what), "%.*s", (int)t->len, t->s);
+		snprintf(what, sizeof(what), "%s%.*s", h == H_EXPECT_CLEAN ? "expect " : "",
+			 (int)t->len, t->s);
 		perr(p, t, E_DUP_HEADER, what, p->header_line[h]);
 	}
 	p->header_line[h] = p->lineno;
@@ -233,7 +264,9 @@ static void parse_by(struct parser *p, struct scen_verdict *v)
 /* A finding kind, or an id as written ("INV-1", "general protection fault"). */
 static void parse_finding_what(struct parser *p, struct scen_verdict *v)
 {
-	const struct scen_tok *t = tok_peek(p), *last = t;
+	const struct scen_tok *t = tok_peek(p);
+	size_t at = 0;
+	char *id;
 	uint64_t k;
 
 	if (t->kind != TK_WORD)
@@ -243,13 +276,19 @@ static void parse_finding_what(struct parser *p, struct scen_verdict *v)
 		v->kinds |= 1u << k;
 		return;
 	}
-	while (tok_peek(p)->kind != TK_END && !tok_is(tok_peek(p), "|") &&
-	       !tok_is(tok_peek(p), "without") && !tok_is(tok_peek(p), "by"))
-		last = tok_next(p);
 	if (v->nids >= 4)
 		perr(p, t, E_LIMIT, "finding ids", 4);
-	snprintf(v->ids[v->nids++], sizeof(v->ids[0]), "%.*s", (int)(last->s + last->len - t->s),
-		 t->s);
+	id = v->ids[v->nids++];
+	/* As written, with one space wherever the line had some. */
+	while (tok_peek(p)->kind != TK_END && !tok_is(tok_peek(p), "|") &&
+	       !tok_is(tok_peek(p), "without") && !tok_is(tok_peek(p), "by")) {
+		const struct scen_tok *w = tok_next(p);
+
+		at += (size_t)snprintf(id + at, at < 48 ? 48 - at : 0, "%s%.*s",
+				       w != t && w->space ? " " : "", (int)w->len, w->s);
+		if (at >= 48)
+			perr(p, t, E_LIMIT, "characters in a finding id", 47);
+	}
 }
 
 static void parse_expect(struct parser *p)
@@ -406,6 +445,8 @@ static void parse_block_header(struct parser *p)
 	}
 	tok_expect(p, ":", "`:`");
 	tok_expect_end(p);
+	if (!p->in_block)
+		p->first_block_line = p->lineno;
 	p->in_block = true;
 }
 
@@ -457,6 +498,9 @@ static void parse_field(struct parser *p, struct scen_op *op)
 	char show[96];
 
 	snprintf(show, sizeof(show), "%s", tok_show(t));
+	if (t->kind != TK_WORD || !tok_is(tok_peek(p), "="))
+		perr(p, t, E_EXPECTED, "`|` and another result, an output field (NAME=VALUE) or the"
+				       " end of the line", show);
 	if (i < 0)
 		perr(p, t, E_NO_FIELD, d->name, show, fields_list(d));
 	if (op->ex.nfields >= SCEN_MAX_FIELDS)
@@ -590,6 +634,8 @@ static void parse_statement(struct parser *p)
 	if ((d->flags & OPF_ACTS) && op->in < 0 && tok_accept(p, "in"))
 		op->in = (int16_t)name_use(p, tok_next(p), 1u << SK_PROCESS);
 	tok_expect_end(p);
+	if (d->results == &sw_states && !op->ex.nalts)
+		perr(p, tok_peek(p), E_EXPECTED, "`->` and the page state", tok_show(tok_peek(p)));
 	if (defname)
 		op->defines = (int16_t)name_define(p, defname, d->makes);
 	op->text = line_text(p);
@@ -624,7 +670,7 @@ static bool parse_summary(struct parser *p)
 		return false;
 	t = (struct scen_tok){ TK_WORD, false, 7, (int)(s - p->line) + 1, s };
 	if (p->in_block)
-		perr(p, &t, E_HEADER_LATE, "`summary`", p->setup_line ? p->setup_line : p->lineno);
+		perr(p, &t, E_HEADER_LATE, "`summary`", p->first_block_line);
 	if (!p->sc->name[0])
 		perr(p, &t, E_NO_SCENARIO, "`summary`");
 	header_once(p, H_SUMMARY, &t);
@@ -669,7 +715,7 @@ static void parse_line(struct parser *p, struct ident_buf *ib)
 
 		if (p->in_block) {
 			snprintf(what, sizeof(what), "%s", tok_show(t));
-			perr(p, t, E_HEADER_LATE, what, p->setup_line ? p->setup_line : 1);
+			perr(p, t, E_HEADER_LATE, what, p->first_block_line);
 		}
 		if (tok_is(t, "scenario"))
 			header_once(p, H_SCENARIO, t);

@@ -163,9 +163,11 @@ static bool result_ok(const struct scen_op *op, const struct scen_result *res)
 	return true;
 }
 
-static size_t show_value(char *buf, size_t n, int64_t v)
+/* A value as the language writes it: small ones in decimal, others in hex;
+ * with @err, a negative errno as -ENAME (the kernel's output fields). */
+static size_t show_value(char *buf, size_t n, int64_t v, bool err)
 {
-	if (v < 0 && v >= -133)
+	if (err && v < 0 && v >= -133)
 		return (size_t)snprintf(buf, n, "-%s", scen_errno_name((int)-v));
 	if (v >= 0 && v < (1 << 20))
 		return (size_t)snprintf(buf, n, "%" PRId64, v);
@@ -190,14 +192,14 @@ static const char *show_result(const struct scen_op *op, const struct scen_resul
 				w = e->word;
 		at = (size_t)snprintf(buf, n, "%s", w);
 	} else if (res->has_value) {
-		at = show_value(buf, n, res->value);
+		at = show_value(buf, n, res->value, false);
 	} else {
 		at = (size_t)snprintf(buf, n, "ok");
 	}
 	for (int i = 0; i < res->nfields && at < n; i++) {
 		at += (size_t)snprintf(buf + at, n - at, " %s=", op->def->fields[i]);
 		if (at < n)
-			at += show_value(buf + at, n - at, res->field[i]);
+			at += show_value(buf + at, n - at, res->field[i], !op->def->field_words[i]);
 	}
 	return buf;
 }

@@ -146,13 +146,18 @@ uint64_t word_expect(struct parser *p, const struct scen_words *ws)
 	return v;
 }
 
+/* Words of @ws joined by ',', or one number (the bits as the kernel has them). */
 uint64_t words_expect_set(struct parser *p, const struct scen_words *ws)
 {
+	const struct scen_tok *t = tok_peek(p);
 	uint64_t set = 0;
+	bool ovf;
 
-	if (tok_is(tok_peek(p), "0")) {
+	if (parse_number(t, &set, &ovf)) {
 		tok_next(p);
-		return 0;
+		if (ovf)
+			perr(p, t, E_RANGE, ws->what, tok_show(t), 0ULL, (unsigned long long)UINT64_MAX);
+		return set;
 	}
 	do
 		set |= word_expect(p, ws);
