@@ -159,9 +159,12 @@ static long mmap_aligned(struct mm_struct *mm, unsigned long hint, unsigned long
 			 unsigned long align, int prot, int flags, struct address_space *f,
 			 unsigned long off)
 {
-	long a = mmt_mmap(mm, hint, len + align, prot, flags, f, off);
 	unsigned long start;
+	long a;
 
+	if (len + align < len)
+		return -ENOMEM;
+	a = mmt_mmap(mm, hint, len + align, prot, flags, f, off);
 	if (a < 0)
 		return a;
 	start = ALIGN((unsigned long)a, align);
@@ -612,6 +615,9 @@ static void x_page(struct scen_run *r, const struct scen_op *op, struct scen_res
 	struct mm_struct *mm = run_mm(r, op);
 	unsigned long a = run_expr(r, op, &op->arg[0]), len = run_len(r, op);
 
+	if (len > SCEN_MAX_PAGE_CHECK)
+		run_fail(r, op, "a page line checks at most %lu MiB (this one %lu bytes)",
+			 SCEN_MAX_PAGE_CHECK >> 20, len);
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE) {
 		struct mmt_pagemap pm;
 		unsigned have;

@@ -42,6 +42,7 @@
 #define SCEN_MAX_SWAP 4			/* swap devices */
 #define SCEN_MAX_EXPECT 8		/* expect lines */
 #define SCEN_NAME_MAX 64
+#define SCEN_MAX_PAGE_CHECK (1UL << 30)	/* bytes one final `page` line may cover */
 
 /* ---- names ------------------------------------------------------------- */
 
