@@ -36,8 +36,11 @@ Q := @
 endif
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
 
-.PHONY: all run check check-full asan bench deps clean
+.PHONY: all run check check-full asan fuzz bench deps clean
 
 all: $(MMTWIN)
 
@@ -56,6 +59,18 @@ check-full: $(MMTWIN) $(TEST_BIN) $(BUILD)/.deps
 # The fast test set built with AddressSanitizer and UBSan.
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SAN="$(ASAN_FLAGS)" check
+
+# The scenario parser under libFuzzer (clang, ASan + UBSan) for FUZZ_SECONDS
+# seconds; the corpus grows in build-fuzz/corpus, a crash is saved in build-fuzz/.
+fuzz:
+	sh scripts/fuzz-deps.sh
+	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 SAN="$(FUZZ_FLAGS)" build-fuzz/fuzz_scenario
+	@mkdir -p build-fuzz/corpus
+	cp scenarios/*/*.mmt tests/scenarios/bad/*.mmt build-fuzz/corpus/
+	UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \
+	build-fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-dict=fuzz/scenario.dict -artifact_prefix=build-fuzz/ -print_final_stats=1 \
+		build-fuzz/corpus
 
 bench: $(BENCH_BIN) $(MMTWIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
@@ -82,6 +97,10 @@ $(BUILD)/tests/%: tests/%.c tests/testlib.h $(LIB) $(BUILD)/.deps
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) -lcmocka $(LDLIBS)
 
+$(BUILD)/fuzz_scenario: fuzz/fuzz_scenario.c $(LIB)
+	@echo "  FUZZ    $@"
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB) $(LDLIBS)
+
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
@@ -98,6 +117,6 @@ $(BUILD)/%.o: %.S
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
