@@ -31,7 +31,8 @@ const struct scen_error_def scen_errors[] = {
 	[E_CPU_ORDER] = { "cpu_order", "cpu blocks come in order from cpu 0: expected cpu %d, got"
 				       " cpu %s" },
 	[E_NO_CPU] = { "no_cpu", "the scenario has no `cpu 0:` block" },
-	[E_CPUS_MISMATCH] = { "cpus_mismatch", "`cpus %d` (line %d), but there are %d cpu blocks" },
+	[E_CPUS_MISMATCH] = { "cpus_mismatch",
+			      "`cpus %d` (line %d) does not match the file's %d cpu block(s)" },
 	[E_BAD_NAME] = { "bad_name",
 			 "%s cannot be a name (a letter or '_', then letters, digits or '_';"
 			 " at most 63)" },
@@ -69,7 +70,7 @@ void perr(struct parser *p, const struct scen_tok *t, enum scen_err e, ...)
 {
 	size_t at;
 	va_list ap;
-	int col = t ? t->col : (int)p->linelen + 1;
+	int col = t ? t->col : p->tok[p->ntok].col;
 
 	at = (size_t)snprintf(p->err, p->errlen, "%s:%d:%d: ", p->path, p->lineno ? p->lineno : 1,
 			      col);

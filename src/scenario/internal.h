@@ -78,7 +78,7 @@ struct parser {
 	bool in_block;		/* false: still in the header */
 	int setup_line, final_line, ncpu_blocks, first_block_line;
 	int header_line[16];	/* first line of each single-use header directive */
-	int cpus_line, cpus;	/* an explicit `cpus N` */
+	int cpus_line, cpus, cpus_col;	/* an explicit `cpus N` */
 	int opcap;
 	char *err;
 	size_t errlen;

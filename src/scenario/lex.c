@@ -67,7 +67,11 @@ void lex_line(struct parser *p)
 			perr(p, &at, E_CHAR, show);
 		}
 	}
-	p->tok[p->ntok] = (struct scen_tok){ TK_END, false, 0, (int)p->linelen + 1, end };
+	/* The end of the line is where a next word would go: after the last one. */
+	p->tok[p->ntok] = (struct scen_tok){
+		TK_END, true, 0,
+		p->ntok ? p->tok[p->ntok - 1].col + p->tok[p->ntok - 1].len : 1, end
+	};
 }
 
 const struct scen_tok *tok_peek(struct parser *p)
@@ -107,8 +111,15 @@ void tok_expect(struct parser *p, const char *s, const char *what)
 
 void tok_expect_end(struct parser *p)
 {
-	if (tok_peek(p)->kind != TK_END)
-		perr(p, tok_peek(p), E_EXPECTED, "the end of the line", tok_show(tok_peek(p)));
+	const struct scen_tok *t = tok_peek(p);
+
+	if (t->kind == TK_END)
+		return;
+	if ((tok_is(t, "+") || tok_is(t, "-")) && t->space)
+		perr(p, t, E_EXPECTED,
+		     "the end of the line (an expression has no space before its + or -)",
+		     tok_show(t));
+	perr(p, t, E_EXPECTED, "the end of the line", tok_show(t));
 }
 
 const char *tok_show(const struct scen_tok *t)

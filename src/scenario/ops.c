@@ -75,7 +75,8 @@ static void p_modes(struct parser *p, struct scen_op *op, const struct scen_word
 			op->flags2 |= BADARG;
 		else
 			op->flags |= word_expect(p, ws);
-		tok_accept(p, ",");
+		if (tok_accept(p, ",") && tok_peek(p)->kind != TK_WORD)
+			perr(p, tok_peek(p), E_EXPECTED, ws->what, tok_show(tok_peek(p)));
 	}
 }
 
@@ -130,10 +131,13 @@ static void p_mmap(struct parser *p, struct scen_op *op)
 		} else if (tok_accept(p, "offset")) {
 			op->value = (int64_t)expect_number(p, "a file offset", 0, 1ULL << 40);
 		} else if (tok_accept(p, "fixed") || tok_accept(p, "at")) {
-			if (tok_is(&p->tok[p->ti - 1], "fixed"))
+			const struct scen_tok *kw = &p->tok[p->ti - 1];
+
+			if (tok_is(kw, "fixed"))
 				op->flags2 |= MAP_FIXED;
 			if (op->nargs)
-				perr(p, &p->tok[p->ti - 1], E_CONFLICT, "fixed", "at, or a second address");
+				perr(p, kw, E_CONFLICT, tok_is(kw, "fixed") ? "fixed" : "at",
+				     "a fixed or at given before");
 			if ((op->flags2 & MAP_FIXED) && op->arg[1].nterms)
 				perr(p, &p->tok[p->ti - 1], E_CONFLICT, "fixed", "align");
 			p_addr(p, op, 0, "an address");
@@ -276,8 +280,17 @@ static void p_access_addr(struct parser *p, struct scen_op *op)
 
 static void p_write(struct parser *p, struct scen_op *op)
 {
+	const struct scen_tok *t;
+	int bits;
+
 	p_access_addr(p, op);
+	t = tok_peek(p);
 	op->value = expect_value(p, "the value to write");
+	/* A narrow store takes values that fit it, signed or not. */
+	bits = 8 * (int)op->flags2;
+	if (bits < 64 && (op->value >= (1LL << bits) || op->value < -(1LL << (bits - 1))))
+		perr(p, t, E_RANGE, "a value of this width", tok_show(t), 0ULL,
+		     (1ULL << bits) - 1);
 }
 
 static void x_read(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
@@ -366,6 +379,7 @@ static void x_end_writeback(struct scen_run *r, const struct scen_op *op, struct
 static void p_kill(struct parser *p, struct scen_op *op)
 {
 	tok_accept(p, "cpu");
+	op->flags2 = (uint64_t)tok_peek(p)->col;	/* for the check that the CPU exists */
 	op->value = (int64_t)expect_number(p, "a CPU number", 0, SCEN_MAX_CPUS - 1);
 }
 

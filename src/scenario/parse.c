@@ -261,6 +261,17 @@ static void parse_by(struct parser *p, struct scen_verdict *v)
 	}
 }
 
+/* A word of lower-case letters only. */
+static bool is_plain_word(const struct scen_tok *t)
+{
+	if (t->kind != TK_WORD)
+		return false;
+	for (int i = 0; i < t->len; i++)
+		if (t->s[i] < 'a' || t->s[i] > 'z')
+			return false;
+	return true;
+}
+
 /* A finding kind, or an id as written ("INV-1", "general protection fault"). */
 static void parse_finding_what(struct parser *p, struct scen_verdict *v)
 {
@@ -276,6 +287,15 @@ static void parse_finding_what(struct parser *p, struct scen_verdict *v)
 		v->kinds |= 1u << k;
 		return;
 	}
+	/* Ids have capitals, digits, '-', '_' or spaces (INV-1, BUG_ON,
+	 * use-after-free, general protection fault); one lower-case word is a
+	 * kind misspelt. */
+	if (is_plain_word(t) && (p->tok[p->ti + 1].kind == TK_END || tok_is(&p->tok[p->ti + 1], "|") ||
+				 tok_is(&p->tok[p->ti + 1], "without") ||
+				 tok_is(&p->tok[p->ti + 1], "by")))
+		perr(p, t, E_UNKNOWN_WORD, tok_show(t), "a finding kind",
+		     "invariant, bug, deadlock, lock_order, lock_misuse, livelock, step_limit,"
+		     " expectation, or an id as findings print it: INV-1, VM_BUG_ON_FOLIO, ...");
 	if (v->nids >= 4)
 		perr(p, t, E_LIMIT, "finding ids", 4);
 	id = v->ids[v->nids++];
@@ -358,6 +378,7 @@ static bool parse_header_directive(struct parser *p, const struct scen_tok *t)
 		header_once(p, H_CPUS, t);
 		p->cpus = (int)expect_number(p, "a number of CPUs", 1, SCEN_MAX_CPUS);
 		p->cpus_line = p->lineno;
+		p->cpus_col = t->col;
 	} else if (tok_is(t, "memory")) {
 		header_once(p, H_MEMORY, t);
 		sc->cfg.nr_pages = expect_number(p, "a memory size", 4u << 20, 1u << 30) / PAGE_SIZE;
@@ -404,9 +425,9 @@ static bool is_block_header(struct parser *p)
 {
 	const struct scen_tok *t = &p->tok[0];
 
-	if ((tok_is(t, "setup") || tok_is(t, "final")) && tok_is(&p->tok[1], ":"))
-		return true;
-	return tok_is(t, "cpu") && p->tok[1].kind == TK_WORD;
+	if (tok_is(&p->tok[1], "="))
+		return false;	/* a statement: `cpu = ...` is refused as a name */
+	return tok_is(t, "setup") || tok_is(t, "final") || tok_is(t, "cpu");
 }
 
 static void parse_block_header(struct parser *p)
@@ -507,7 +528,7 @@ static void parse_field(struct parser *p, struct scen_op *op)
 		perr(p, t, E_LIMIT, "output fields", SCEN_MAX_FIELDS);
 	f = &op->ex.f[op->ex.nfields++];
 	f->field = (uint8_t)i;
-	tok_expect(p, "=", "`=`");
+	tok_next(p);	/* the `=` */
 	do {
 		if (f->nalts >= SCEN_MAX_ALTS)
 			perr(p, tok_peek(p), E_LIMIT, "alternatives", SCEN_MAX_ALTS);
@@ -522,6 +543,10 @@ static const char *results_list(const struct scen_opdef *d)
 {
 	static char buf[600];
 
+	if (d->results == &sw_states) {
+		snprintf(buf, sizeof(buf), "expected any or %s", words_list(d->results));
+		return buf;
+	}
 	snprintf(buf, sizeof(buf), "expected ok, any, an errno%s%s%s",
 		 d->flags & OPF_VALUE ? ", a value" : "", d->results ? ", " : "",
 		 d->results ? words_list(d->results) : "");
@@ -539,6 +564,14 @@ static void parse_alt(struct parser *p, struct scen_op *op)
 	if (op->ex.nalts >= SCEN_MAX_ALTS)
 		perr(p, t, E_LIMIT, "alternatives", SCEN_MAX_ALTS);
 	a = &op->ex.alt[op->ex.nalts++];
+	if (d->results == &sw_states && !tok_is(t, "any") && !word_lookup(d->results, t, &w)) {
+		char show[96];
+
+		snprintf(show, sizeof(show), "%s", tok_show(t));
+		if (t->kind == TK_END)
+			perr(p, t, E_EXPECTED, "a page state", show);
+		perr(p, t, E_BAD_RESULT, show, d->name, results_list(d));
+	}
 	if (tok_accept(p, "ok")) {
 		a->kind = SR_OK;
 	} else if (tok_accept(p, "any")) {
@@ -566,7 +599,7 @@ static void parse_alt(struct parser *p, struct scen_op *op)
 
 static void parse_result(struct parser *p, struct scen_op *op)
 {
-	if (!tok_is(&p->tok[p->ti + 1], "="))
+	if (tok_peek(p)->kind == TK_END || !tok_is(&p->tok[p->ti + 1], "="))
 		do
 			parse_alt(p, op);
 		while (tok_accept(p, "|"));
@@ -666,7 +699,8 @@ static bool parse_summary(struct parser *p)
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
 	if ((size_t)(end - s) < 7 || memcmp(s, "summary", 7) ||
-	    (s + 7 < end && s[7] != ' ' && s[7] != '\t'))
+	    (s + 7 < end && s[7] != ' ' && s[7] != '\t' && s[7] != '\r' && s[7] != '#' &&
+	     s[7] != ':'))
 		return false;
 	t = (struct scen_tok){ TK_WORD, false, 7, (int)(s - p->line) + 1, s };
 	if (p->in_block)
@@ -675,7 +709,11 @@ static bool parse_summary(struct parser *p)
 		perr(p, &t, E_NO_SCENARIO, "`summary`");
 	header_once(p, H_SUMMARY, &t);
 	s += 7;
-	if ((hash = memchr(s, '#', (size_t)(end - s))))
+	if (s < end && *s == ':') {
+		t = (struct scen_tok){ TK_PUNCT, false, 1, (int)(s - p->line) + 1, s };
+		perr(p, &t, E_EXPECTED, "a space and the text", "`:`");
+	}
+	if (end > s && (hash = memchr(s, '#', (size_t)(end - s))))
 		end = hash;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
@@ -723,7 +761,9 @@ static void parse_line(struct parser *p, struct ident_buf *ib)
 		if (!parse_header_directive(p, t))
 			return;	/* expect lines are not part of the identity */
 	} else if (!p->in_block) {
-		if (opdef_find(t) || tok_is(&p->tok[1], "="))
+		if (tok_is(&p->tok[1], "=") && p->tok[2].kind == TK_WORD)
+			perr(p, t, E_OP_OUTSIDE, tok_show(&p->tok[2]));
+		if (opdef_find(t))
 			perr(p, t, E_OP_OUTSIDE, tok_show(t));
 		perr(p, t, E_UNKNOWN_DIRECTIVE, tok_show(t));
 	} else {
@@ -766,13 +806,16 @@ static void finish(struct parser *p)
 {
 	struct scenario *sc = p->sc;
 
-	if (!sc->name[0])
-		perr(p, NULL, E_NO_SCENARIO, "the end of the file");
+	if (!sc->name[0]) {
+		p->lineno = 1;
+		perr(p, &(struct scen_tok){ TK_END, false, 0, 1, "" }, E_NO_SCENARIO,
+		     "the end of the file");
+	}
 	if (!p->ncpu_blocks)
 		perr(p, NULL, E_NO_CPU);
 	if (p->cpus_line && p->cpus != p->ncpu_blocks) {
 		p->lineno = p->cpus_line;
-		perr(p, &(struct scen_tok){ TK_WORD, false, 4, 1, "cpus" }, E_CPUS_MISMATCH, p->cpus,
+		perr(p, &(struct scen_tok){ TK_WORD, false, 4, p->cpus_col, "cpus" }, E_CPUS_MISMATCH, p->cpus,
 		     p->cpus_line, p->ncpu_blocks);
 	}
 	sc->ncpus = p->ncpu_blocks;
@@ -784,7 +827,8 @@ static void finish(struct parser *p)
 
 			p->lineno = op->line;
 			snprintf(v, sizeof(v), "`%lld`", (long long)op->value);
-			perr(p, &(struct scen_tok){ TK_WORD, false, 1, op->col, "" }, E_RANGE, "a CPU number",
+			perr(p, &(struct scen_tok){ TK_WORD, false, 1, (int)op->flags2, "" }, E_RANGE,
+			     "a CPU number",
 			     v, 0ULL, (unsigned long long)sc->ncpus - 1);
 		}
 	}

@@ -258,9 +258,11 @@ int64_t expect_value(struct parser *p, const char *what)
 		perr(p, t, E_NUMBER, tok_show(t), what);
 	}
 	tok_next(p);
-	if (ovf)
-		perr(p, t, E_RANGE, what, tok_show(t), 0ULL, (unsigned long long)UINT64_MAX);
-	return neg ? -(int64_t)v : (int64_t)v;
+	if (ovf || (neg && v > (uint64_t)INT64_MAX + 1))
+		perr(p, t, E_RANGE, what, tok_show(t), 0ULL,
+		     neg ? (unsigned long long)INT64_MAX + 1 : (unsigned long long)UINT64_MAX);
+	/* Two's complement: -2^63 included, without a signed overflow. */
+	return (int64_t)(neg ? 0 - v : v);
 }
 
 /* ---- errno names ---------------------------------------------------------------------- */
@@ -306,6 +308,8 @@ static void parse_term(struct parser *p, struct scen_expr *e, int sign, const ch
 			perr(p, t, E_RANGE, what, tok_show(t), 0ULL, (unsigned long long)UINT64_MAX);
 		e->t[e->nterms].name = -1;
 		e->t[e->nterms].num = v;
+	} else if (t->s[0] >= '0' && t->s[0] <= '9') {
+		perr(p, t, E_NUMBER, tok_show(t), "a number");
 	} else {
 		e->t[e->nterms].name =
 			(int16_t)name_use(p, t, 1u << SK_MAPPING | 1u << SK_EVENT);

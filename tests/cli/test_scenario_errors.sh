@@ -210,7 +210,7 @@ refused "a character after 500000 blanks" "$tmp/longline.mmt" \
 
 pad 100000 '\n' >"$tmp/blank.mmt"
 refused "100000 blank lines" "$tmp/blank.mmt" \
-	"$tmp/blank.mmt:100000:1: expected \`scenario NAME\` first, got the end of the file"
+	"$tmp/blank.mmt:1:1: expected \`scenario NAME\` first, got the end of the file"
 
 # 5000 operations: the 4097th (mmap, then 4096 writes) is refused.
 awk 'BEGIN { print "scenario many_ops"; print "setup:"; print "    a = mmap 1p";
