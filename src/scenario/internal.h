@@ -77,7 +77,7 @@ struct parser {
 	int block;		/* the block being read: SCEN_SETUP, a CPU, SCEN_FINAL; */
 	bool in_block;		/* false: still in the header */
 	int setup_line, final_line, ncpu_blocks, first_block_line;
-	int header_line[16];	/* first line of each single-use header directive */
+	int header_line[8];	/* first line of each single-use header directive (H_*) */
 	int cpus_line, cpus, cpus_col;	/* an explicit `cpus N` */
 	int opcap;
 	char *err;
@@ -143,7 +143,7 @@ bool expr_is_name(const struct scen_expr *e);
 /* The constant value of @e, if it has no names. */
 bool expr_const(const struct scen_expr *e, uint64_t *out);
 
-/* ---- names (parse.c) ----------------------------------------------------- */
+/* ---- names (names.c) ----------------------------------------------------- */
 
 /* Look a name up for use in the current block; its kind must be in @kinds
  * (a mask of 1 << SK_*). */
@@ -151,6 +151,24 @@ int name_use(struct parser *p, const struct scen_tok *t, unsigned kinds);
 /* Define @t as a new name of @kind in the current block. */
 int name_define(struct parser *p, const struct scen_tok *t, enum scen_kind kind);
 bool is_keyword(const struct scen_tok *t);
+/* A letter or '_', then letters, digits or '_'; shorter than SCEN_NAME_MAX. */
+bool name_ok(const struct scen_tok *t);
+
+/* ---- the header (header.c) and a statement (statement.c) ------------------ */
+
+/* The single-use header directives (parser.header_line). */
+enum { H_SCENARIO, H_SUMMARY, H_CPUS, H_MEMORY, H_UFFD_MOVE, H_EXPECT_CLEAN, H__N };
+
+/* Refuse a second line of single-use directive @h. */
+void header_once(struct parser *p, int h, const struct scen_tok *t);
+void parse_scenario_name(struct parser *p);
+/* The directive @t (already consumed); false for a line that is not part
+ * of the identity (expect). */
+bool parse_header_directive(struct parser *p, const struct scen_tok *t);
+bool is_header_word(const struct scen_tok *t);
+/* A `summary` line, read raw (true), or not one (false). */
+bool parse_summary(struct parser *p);
+void parse_statement(struct parser *p);
 const char *kind_name(enum scen_kind k);
 
 /* ---- operations (ops.c) ------------------------------------------------ */
@@ -190,7 +208,20 @@ struct scen_opdef {
 	void (*exec)(struct scen_run *r, const struct scen_op *op, struct scen_result *res);
 };
 
+/* The tables (ops.c, ops_uffd.c), each ending with a NULL name. */
+extern const struct scen_opdef scen_mm_opdefs[], scen_uffd_opdefs[];
 const struct scen_opdef *opdef_find(const struct scen_tok *t);
+
+/* Argument parsing shared by the tables (ops.c). */
+#define BADARG (1ULL << 62)	/* op->flags2: pass an argument the kernel cannot read */
+void p_addr(struct parser *p, struct scen_op *op, int slot, const char *what);
+/* A length in arg[2]; @optional: may be left out after a bare mapping name. */
+void p_len(struct parser *p, struct scen_op *op, bool optional);
+void p_range(struct parser *p, struct scen_op *op);
+int p_obj(struct parser *p, enum scen_kind k);
+/* Mode words of @ws (and `badarg` for an ioctl) up to `in`, `->` or the end. */
+void p_modes(struct parser *p, struct scen_op *op, const struct scen_words *ws, bool ioctl);
+void p_none(struct parser *p, struct scen_op *op);
 /* `thp SIZE MODE`, in the header and as an operation (parse.c): the order
  * and the mode (0 never, 1 always, 2 madvise), and its effect on the masks. */
 void parse_thp(struct parser *p, int *order, int *mode);

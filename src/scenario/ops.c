@@ -1,8 +1,9 @@
 /*
  * ops.c - the operation table of the scenario language: for each
  * operation, how its line parses and what it runs on the model kernel (the
- * user API of mm/api.h, the swap and userfaultfd calls).  The runtime
- * (run.c) checks the result against the line's expectation.
+ * user API of mm/api.h and the swap calls; the userfaultfd operations are
+ * in ops_uffd.c).  The runtime (run.c) checks the result against the
+ * line's expectation.
  *
  * Argument slots: arg[0] the (destination) address, arg[1] the source
  * address, arg[2] the length (has_len; else the mapping's own length).
@@ -13,15 +14,12 @@
 #include "mm/api.h"
 #include "mm/pagemap.h"
 #include "mm/swap.h"
-#include "mm/userfaultfd.h"
-#include "mm/userfaultfd_uapi.h"
 #include "scenario/internal.h"
 
-#define BADARG (1ULL << 62)	/* flags2: pass an argument the kernel cannot read */
 
 /* ---- parsing helpers ---------------------------------------------------------- */
 
-static void p_addr(struct parser *p, struct scen_op *op, int slot, const char *what)
+void p_addr(struct parser *p, struct scen_op *op, int slot, const char *what)
 {
 	parse_expr(p, &op->arg[slot], what);
 	if (op->nargs < slot + 1)
@@ -48,7 +46,7 @@ static bool starts_expr(struct parser *p)
 }
 
 /* A length; left out, it is the length of the mapping arg[0] names. */
-static void p_len(struct parser *p, struct scen_op *op, bool optional)
+void p_len(struct parser *p, struct scen_op *op, bool optional)
 {
 	if (starts_expr(p) || !optional) {
 		parse_expr(p, &op->arg[2], "a length");
@@ -59,13 +57,12 @@ static void p_len(struct parser *p, struct scen_op *op, bool optional)
 		perr(p, tok_peek(p), E_NO_LENGTH);
 }
 
-static int p_obj(struct parser *p, enum scen_kind k)
+int p_obj(struct parser *p, enum scen_kind k)
 {
 	return name_use(p, tok_next(p), 1u << k);
 }
 
-/* Mode words of @ws (and `badarg` for an ioctl) up to `in`, `->` or the end. */
-static void p_modes(struct parser *p, struct scen_op *op, const struct scen_words *ws,
+void p_modes(struct parser *p, struct scen_op *op, const struct scen_words *ws,
 		    bool ioctl)
 {
 	const struct scen_tok *t;
@@ -80,7 +77,7 @@ static void p_modes(struct parser *p, struct scen_op *op, const struct scen_word
 	}
 }
 
-static void p_none(struct parser *p, struct scen_op *op)
+void p_none(struct parser *p, struct scen_op *op)
 {
 	(void)p;
 	(void)op;
@@ -205,7 +202,7 @@ static void x_mmap(struct scen_run *r, const struct scen_op *op, struct scen_res
 	res->len = len;
 }
 
-static void p_range(struct parser *p, struct scen_op *op)
+void p_range(struct parser *p, struct scen_op *op)
 {
 	p_addr(p, op, 0, "an address");
 	p_len(p, op, true);
@@ -423,199 +420,6 @@ static void x_thp(struct scen_run *r, const struct scen_op *op, struct scen_resu
 	mmt_thp_set(always, madvise);
 }
 
-/* ---- userfaultfd ------------------------------------------------------------------------ */
-
-static void p_userfaultfd(struct parser *p, struct scen_op *op)
-{
-	p_modes(p, op, &sw_uffd_flags, false);
-}
-
-static void x_userfaultfd(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct userfaultfd_ctx *ctx = NULL;
-
-	res->err = -mmt_userfaultfd(run_mm(r, op), (int)op->flags, &ctx);
-	res->ptr = ctx;
-}
-
-static void p_api(struct parser *p, struct scen_op *op)
-{
-	op->obj = (int16_t)p_obj(p, SK_UFFD);
-	while (tok_peek(p)->kind == TK_WORD) {
-		if (tok_accept(p, "badarg")) {
-			op->flags2 |= BADARG;
-		} else {
-			tok_expect(p, "features", "features F,F or badarg");
-			op->flags |= words_expect_set(p, &sw_features);
-		}
-	}
-}
-
-static void x_api(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_api api = { MMT_UFFD_API, op->flags, 0 };
-
-	res->err = -mmt_uffd_api(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &api);
-	res->nfields = 2;
-	res->field[0] = (int64_t)api.features;
-	res->field[1] = (int64_t)api.ioctls;
-}
-
-/* register U A [L] [modes]; also unregister, wake (no modes) */
-static void p_uffd_range(struct parser *p, struct scen_op *op, const struct scen_words *modes)
-{
-	op->obj = (int16_t)p_obj(p, SK_UFFD);
-	p_range(p, op);
-	if (modes)
-		p_modes(p, op, modes, true);
-	else if (tok_accept(p, "badarg"))
-		op->flags2 |= BADARG;
-}
-
-static void p_register(struct parser *p, struct scen_op *op)
-{
-	p_uffd_range(p, op, &sw_reg_modes);
-}
-
-static void p_range_only(struct parser *p, struct scen_op *op)
-{
-	p_uffd_range(p, op, NULL);
-}
-
-static void x_register(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_register reg = {
-		{ run_expr(r, op, &op->arg[0]), run_len(r, op) }, op->flags, 0
-	};
-
-	res->err = -mmt_uffd_register(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &reg);
-	res->nfields = 1;
-	res->field[0] = (int64_t)reg.ioctls;
-}
-
-static void x_unregister(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_range rg = { run_expr(r, op, &op->arg[0]), run_len(r, op) };
-
-	res->err = -mmt_uffd_unregister(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &rg);
-}
-
-static void x_wake(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_range rg = { run_expr(r, op, &op->arg[0]), run_len(r, op) };
-
-	res->err = -mmt_uffd_wake(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &rg);
-}
-
-/* copy / move U DST SRC LEN [modes] */
-static void p_copy_like(struct parser *p, struct scen_op *op, const struct scen_words *modes)
-{
-	op->obj = (int16_t)p_obj(p, SK_UFFD);
-	p_addr(p, op, 0, "the destination address");
-	p_addr(p, op, 1, "the source address");
-	p_len(p, op, false);
-	p_modes(p, op, modes, true);
-}
-
-static void p_copy(struct parser *p, struct scen_op *op)
-{
-	p_copy_like(p, op, &sw_copy_modes);
-}
-
-static void p_move(struct parser *p, struct scen_op *op)
-{
-	p_copy_like(p, op, &sw_move_modes);
-}
-
-static void x_copy(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_copy c = { run_expr(r, op, &op->arg[0]), run_expr(r, op, &op->arg[1]),
-				     run_len(r, op), op->flags, 0 };
-
-	res->err = -mmt_uffd_copy(run_mm(r, op), run_obj(r, op, op->obj),
-				  op->flags2 & BADARG ? NULL : &c);
-	res->nfields = 1;
-	res->field[0] = c.copy;
-}
-
-static void x_move(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_move m = { run_expr(r, op, &op->arg[0]), run_expr(r, op, &op->arg[1]),
-				     run_len(r, op), op->flags, 0 };
-
-	res->err = -mmt_uffd_move(run_mm(r, op), run_obj(r, op, op->obj),
-				  op->flags2 & BADARG ? NULL : &m);
-	res->nfields = 1;
-	res->field[0] = m.move;
-}
-
-static void p_zeropage(struct parser *p, struct scen_op *op)
-{
-	op->obj = (int16_t)p_obj(p, SK_UFFD);
-	p_addr(p, op, 0, "an address");
-	p_len(p, op, true);
-	p_modes(p, op, &sw_zeropage_modes, true);
-}
-
-static void x_zeropage(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_zeropage z = { { run_expr(r, op, &op->arg[0]), run_len(r, op) },
-					 op->flags, 0 };
-
-	res->err = -mmt_uffd_zeropage(run_obj(r, op, op->obj), op->flags2 & BADARG ? NULL : &z);
-	res->nfields = 1;
-	res->field[0] = z.zeropage;
-}
-
-static void p_writeprotect(struct parser *p, struct scen_op *op)
-{
-	op->obj = (int16_t)p_obj(p, SK_UFFD);
-	p_range(p, op);
-	p_modes(p, op, &sw_wp_modes, true);
-}
-
-static void x_writeprotect(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffdio_writeprotect w = { { run_expr(r, op, &op->arg[0]), run_len(r, op) },
-					     op->flags };
-
-	res->err = -mmt_uffd_writeprotect(run_obj(r, op, op->obj),
-					  op->flags2 & BADARG ? NULL : &w);
-}
-
-static void p_uffd_only(struct parser *p, struct scen_op *op)
-{
-	op->obj = (int16_t)p_obj(p, SK_UFFD);
-}
-
-static void x_close(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	res->err = -mmt_uffd_close(run_obj(r, op, op->obj));
-}
-
-static void x_readmsg(struct scen_run *r, const struct scen_op *op, struct scen_result *res)
-{
-	struct mmt_uffd_msg msg;
-	int ret;
-
-	memset(&msg, 0, sizeof(msg));
-	ret = mmt_uffd_read(run_obj(r, op, op->obj), &msg);
-	res->err = -ret;
-	if (ret)
-		return;
-	res->event = msg.event;
-	res->nfields = 2;
-	if (msg.event == MMT_UFFD_EVENT_PAGEFAULT) {
-		res->field[0] = (int64_t)msg.arg.pagefault.flags;
-		res->field[1] = msg.arg.pagefault.feat.ptid;
-		res->addr = msg.arg.pagefault.address & PAGE_MASK;
-		res->len = PAGE_SIZE;
-	} else if (msg.event == MMT_UFFD_EVENT_REMOVE) {
-		res->addr = msg.arg.remove.start;
-		res->len = msg.arg.remove.end - msg.arg.remove.start;
-	}
-}
-
 /* ---- final: page states ------------------------------------------------------------------- */
 
 /* page A [L] [in P] -> STATE (the statement checks that the state is given) */
@@ -660,7 +464,7 @@ static void x_page(struct scen_run *r, const struct scen_op *op, struct scen_res
 
 #define ACTS OPF_ACTS
 
-static const struct scen_opdef opdefs[] = {
+const struct scen_opdef scen_mm_opdefs[] = {
 	{ "process", OPF_DEFINES, SK_PROCESS, { NULL }, { NULL }, NULL, p_none, x_process },
 	{ "file", OPF_DEFINES, SK_FILE, { NULL }, { NULL }, NULL, p_file, x_file },
 	{ "mmap", OPF_DEFINES | OPF_MAY_DEFINE | ACTS, SK_MAPPING, { NULL }, { NULL }, NULL,
@@ -689,26 +493,17 @@ static const struct scen_opdef opdefs[] = {
 	{ "kill", 0, 0, { NULL }, { NULL }, NULL, p_kill, x_kill },
 	{ "fail_nth", 0, 0, { NULL }, { NULL }, NULL, p_fail_nth, x_fail_nth },
 	{ "thp", 0, 0, { NULL }, { NULL }, NULL, p_thp, x_thp },
-	{ "userfaultfd", OPF_DEFINES | ACTS, SK_UFFD, { NULL }, { NULL }, NULL, p_userfaultfd,
-	  x_userfaultfd },
-	{ "api", 0, 0, { "features", "ioctls", NULL }, { &sw_features, NULL }, NULL, p_api, x_api },
-	{ "register", 0, 0, { "ioctls", NULL }, { NULL }, NULL, p_register, x_register },
-	{ "unregister", 0, 0, { NULL }, { NULL }, NULL, p_range_only, x_unregister },
-	{ "wake", 0, 0, { NULL }, { NULL }, NULL, p_range_only, x_wake },
-	{ "copy", ACTS, 0, { "copy", NULL }, { NULL }, NULL, p_copy, x_copy },
-	{ "zeropage", 0, 0, { "zeropage", NULL }, { NULL }, NULL, p_zeropage, x_zeropage },
-	{ "move", ACTS, 0, { "move", NULL }, { NULL }, NULL, p_move, x_move },
-	{ "writeprotect", 0, 0, { NULL }, { NULL }, NULL, p_writeprotect, x_writeprotect },
-	{ "close", 0, 0, { NULL }, { NULL }, NULL, p_uffd_only, x_close },
-	{ "readmsg", OPF_DEFINES | OPF_MAY_DEFINE, SK_EVENT, { "flags", "ptid", NULL },
-	  { &sw_pf_flags, NULL }, &sw_events, p_uffd_only, x_readmsg },
 	{ "page", ACTS | OPF_FINAL_ONLY, 0, { NULL }, { NULL }, &sw_states, p_page, x_page },
+	{ NULL },
 };
 
 const struct scen_opdef *opdef_find(const struct scen_tok *t)
 {
-	for (size_t i = 0; i < sizeof(opdefs) / sizeof(opdefs[0]); i++)
-		if (tok_is(t, opdefs[i].name))
-			return &opdefs[i];
+	static const struct scen_opdef *const tables[] = { scen_mm_opdefs, scen_uffd_opdefs };
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		for (const struct scen_opdef *d = tables[i]; d->name; d++)
+			if (tok_is(t, d->name))
+				return d;
 	return NULL;
 }

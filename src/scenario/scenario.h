@@ -14,11 +14,13 @@
  * SCEN_MAX_FILE, or with more than SCEN_MAX_OPS operations or SCEN_MAX_NAMES
  * names, is refused with an error.  Errors are "file:line:col: message".
  *
- * Files: lex.c (tokens), parse.c (the file's structure and header),
- * syntax.c (expressions, results, keyword tables), ops.c (the operation
- * table: how each operation parses and runs), run.c (the program the
- * explorer runs: names, expectations, the log of `mmtwin run`), bundle.c
- * (the bundled scenarios directory), errors.c (every error message).
+ * Files: lex.c (tokens), parse.c (the file's structure), header.c (the
+ * header lines), statement.c (an operation line and its result), names.c
+ * (names), syntax.c (expressions, keyword tables, numbers), ops.c and
+ * ops_uffd.c (the operation table: how each operation parses and runs),
+ * run.c (the program the explorer runs: names, expectations, the log of
+ * `mmtwin run`), bundle.c (the bundled scenarios directory), errors.c
+ * (every error message).
  */
 #ifndef MMT_SCENARIO_SCENARIO_H
 #define MMT_SCENARIO_SCENARIO_H

@@ -5,12 +5,12 @@
 #   <!-- example: check exits 2 -->    a malformed file (the error as file:line:col:)
 #   <!-- example: run exits 1 -->      a finding already in the sequential run
 #   <!-- example: explore exits 1 -->  run is clean, exploring finds something
-# Also: every operation of the table in src/scenario/ops.c and every header
+# Also: every operation of the tables in src/scenario/ops*.c and every header
 # directive appears in at least one example.
 . tests/cli/tap.sh
 
 doc=docs/SCENARIOS.md
-ops=src/scenario/ops.c
+ops="src/scenario/ops.c src/scenario/ops_uffd.c"
 directives="scenario summary cpus memory swap thp uffd_move revert expect"
 
 # ---- extraction: $tmp/exNNN.mmt, its marker (.want) and its line (.line) ----
@@ -44,7 +44,7 @@ awk -v dir="$tmp" '
 extract_rc=$?
 
 # The operations of opdefs[] (the first quoted word of each entry).
-sed -n '/^static const struct scen_opdef opdefs\[\] = {/,/^};/p' "$ops" |
+sed -n '/^const struct scen_opdef scen_[a-z]*_opdefs\[\] = {/,/^};/p' $ops |
 	sed -n 's/^[[:space:]]*{ "\([a-z_]*\)",.*/\1/p' >"$tmp/ops"
 
 # ---- the plan ----------------------------------------------------------------
