@@ -432,7 +432,22 @@ static void test_readmsg_handler(void **state)
  * reading its source) is not handled, it fails. */
 static void test_userfault_corners(void **state)
 {
+	struct scenario *sc;
+	struct explore_opts o;
+	struct explore_result r;
+
 	(void)state;
+	/* A finding inside an operation names it (here INV-1 of a read). */
+	sc = parse_ok(HEAD "revert 13ddaf26be32\nswap sync slots=4 policy=lowest\nsetup:\n"
+			   "    p = mmap 1p\n    write p 1\n    madvise p pageout\ncpu 0:\n"
+			   "    read p\ncpu 1:\n    write p 2\n    madvise p pageout\n");
+	explore_opts_default(&o);
+	assert_int_equal(explore_run(scenario_program(sc), &o, &r), 0);
+	assert_true(r.found);
+	assert_string_equal(r.finding.id, "INV-1");
+	assert_string_equal(r.finding.during, "cpu0 `read p` (t.mmt:9:5)");
+	explore_result_free(&r);
+	scenario_free(sc);
 	runs_finding(HEAD "setup:\n    c = mmap 1p fixed 4G\n    w = userfaultfd\n    api w\n"
 		     "    register w c missing\n    read c\ncpu 0:\n", "deadlock",
 		     "sequential code takes a userfault");
@@ -496,6 +511,18 @@ static void test_results(void **state)
 			       "expected `->` and the page state"));
 	assert_non_null(strstr(parse_err(HEAD "cpu 0:\n    u = userfaultfd badarg\n"),
 			       "`badarg` is not a userfaultfd flag"));
+	/* An alternative is a result with its fields: both must match. */
+	runs_finding(HEAD "setup:\n    a = mmap 1p fixed 256M\n    b = mmap 1p fixed 512M\n"
+		     "    u = userfaultfd\n    api u features move\n    register u b missing\n"
+		     "    write a 1\ncpu 0:\n    move u b a 1p -> ENOENT move=1p | ok move=2p\n",
+		     "expectation", "got ok move=4096, expected ENOENT move=1p | ok move=2p");
+	runs_clean(HEAD "setup:\n    a = mmap 1p fixed 256M\n    b = mmap 1p fixed 512M\n"
+		   "    u = userfaultfd\n    api u features move\n    register u b missing\n"
+		   "cpu 0:\n    move u b a 1p -> -ENOENT move=-ENOENT | ok move=1p\n"
+		   "    write a 1\n    move u b a 1p -> ENOENT move=-ENOENT | ok move=1p\n");
+	/* page in setup: the state the race starts from. */
+	runs_clean(HEAD "setup:\n    a = mmap 1p\n    page a -> none\n    write a 1\n"
+		   "    page a -> present\ncpu 0:\n");
 	/* The finding's kind. */
 	sc = parse_ok(HEAD "setup:\n    a = mmap 1p\ncpu 0:\n    read a -> 7\n");
 	{

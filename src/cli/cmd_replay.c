@@ -165,7 +165,7 @@ int cmd_replay(int argc, char **argv)
 	struct sched_token t;
 	const struct catalog_entry *e;
 	struct explore_result r;
-	char *token, *cmd, err[256], name[160];
+	char *token, *cmd, err[256], name[160], shown[160];
 	int rc = parse_args(&a, argc, argv);
 
 	if (rc)
@@ -184,6 +184,7 @@ int cmd_replay(int argc, char **argv)
 		free(token);
 		return EXIT_USAGE;
 	}
+	snprintf(shown, sizeof(shown), "%s", t.program);	/* with its reverted fixes */
 	token_free(&t);
 	if (explore_replay(e->prog, token, &a.cfg, &r)) {
 		cli_error("replay", "%s", r.errmsg);
@@ -193,11 +194,11 @@ int cmd_replay(int argc, char **argv)
 	}
 	cmd = cli_replay_command(token, a.file, a.scenario);
 	if (a.json) {
-		report_json(stdout, e->prog->name, &r, cmd);
+		report_json(stdout, shown, &r, cmd);
 	} else if (r.found) {
-		report_finding(stdout, e->prog->name, &r, cmd, &a.ropts);
+		report_finding(stdout, shown, &r, cmd, &a.ropts);
 	} else {
-		printf("%s: the execution ran to the end without a finding\n", e->prog->name);
+		printf("%s: the execution ran to the end without a finding\n", shown);
 		if (a.ropts.with_trace) {
 			putchar('\n');
 			report_columns(stdout, r.trace, r.ntrace, r.ncpus, NULL, &a.ropts);

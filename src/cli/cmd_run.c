@@ -15,9 +15,10 @@ static const char run_usage[] =
 	"Usage: mmtwin run [options] FILE|SCENARIO\n"
 	"\n"
 	"Run a scenario once, sequentially: setup, then each CPU's block in order (a\n"
-	"CPU that blocks, or spins, lets the next one run, as on one real CPU), then\n"
-	"the final block and every invariant.  Each operation is printed with its\n"
-	"result.  To explore interleavings, use `mmtwin explore`.\n"
+	"CPU that sleeps, or spins waiting for another, lets the next one run, as on\n"
+	"one real CPU), then the final block and every invariant.  Each operation is\n"
+	"printed with its result when it completes.  To explore interleavings, use\n"
+	"`mmtwin explore`.\n"
 	"\n"
 	"Options:\n"
 	"      --revert ID        run with an upstream fix reverted (see `mmtwin fixes`)\n"
@@ -44,9 +45,14 @@ static const struct option run_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int pick_default(void *ctx, const struct sim_choice *ch)
+/* The sequential schedule: the running CPU goes on until it blocks or
+ * spins waiting for another CPU (cond_resched() does not give it up). */
+static int pick_sequential(void *ctx, const struct sim_choice *ch)
 {
 	(void)ctx;
+	if (ch->kind == SIM_CHOICE_SCHED && ch->current >= 0 && ch->current_enabled &&
+	    !ch->spinning && !(ch->timed & (1ULL << ch->current)))
+		return ch->current;
 	return sim_choice_default(ch);
 }
 
@@ -63,7 +69,7 @@ static int run_once(const struct catalog_entry *e, struct sim_config *cfg, bool 
 	printf("%s (%s): one sequential execution%s%s\n", e->prog->name, sc->path,
 	       cfg->variant ? ", reverted: " : "", cfg->variant ? cfg->variant + 1 : "");
 	sc->log = quiet ? NULL : stdout;
-	out = sim_explore_once(x, (struct sim_chooser){ pick_default, NULL });
+	out = sim_explore_once(x, (struct sim_chooser){ pick_sequential, NULL });
 	sc->log = NULL;
 	if (out == SIM_RUN_FINDING) {
 		printf("%s: FOUND %s (%s) in %llu steps\n  %s\n", e->prog->name, x->finding.id,

@@ -29,6 +29,8 @@ void report_finding(FILE *fp, const char *program, const struct explore_result *
 			fputs("  ", fp);
 	}
 	fputc('\n', fp);
+	if (r->finding.during[0])
+		fprintf(fp, "  during %s\n", r->finding.during);
 	if (o->with_trace) {
 		fputc('\n', fp);
 		report_columns(fp, r->trace, r->ntrace, r->ncpus, &r->finding, o);

@@ -67,6 +67,8 @@ void report_json(FILE *fp, const char *program, const struct explore_result *r,
 		json_str(fp, r->finding.id);
 		fputs(",\"message\":", fp);
 		json_str(fp, r->finding.msg);
+		fputs(",\"during\":", fp);
+		json_str(fp, r->finding.during);
 		fprintf(fp, ",\"cpu\":%d,\"step\":%llu,\"execution\":%llu}", r->finding.cpu,
 			(unsigned long long)r->finding.step,
 			(unsigned long long)r->failing_execution);

@@ -54,11 +54,14 @@ const struct scen_error_def scen_errors[] = {
 	[E_NO_FIELD] = { "no_field", "%s has no output field %s (%s)" },
 	[E_BAD_RESULT] = { "bad_result", "%s is not a result %s can give (%s)" },
 	[E_FINAL_ONLY] = { "final_only", "final: holds expectations (page and read), not %s" },
-	[E_NOT_IN_FINAL] = { "not_in_final", "%s checks the end state: it belongs in final:" },
+	[E_NOT_IN_FINAL] = { "not_in_final",
+			     "%s reads page tables while no CPU runs: it belongs in setup: or"
+			     " final:" },
 	[E_NO_LENGTH] = { "no_length",
 			  "give a length: it can be left out only after a bare mapping name" },
 	[E_SECTION_ORDER] = { "section_order", "%s must come %s" },
 	[E_CONFLICT] = { "conflict", "%s does not go with %s" },
+	[E_DUP_FIELD] = { "dup_field", "a second `%s=` in one alternative (use `|` between alternatives)" },
 };
 
 const size_t scen_nerrors = sizeof(scen_errors) / sizeof(scen_errors[0]);

@@ -61,6 +61,7 @@ enum scen_err {
 	E_NO_LENGTH,
 	E_SECTION_ORDER,
 	E_CONFLICT,
+	E_DUP_FIELD,
 	E__COUNT
 };
 
@@ -193,7 +194,7 @@ enum {
 	OPF_MAY_DEFINE = 1 << 1,	/* the name is optional */
 	OPF_ACTS = 1 << 2,	/* acts in a process (`in P` allowed) */
 	OPF_FINAL = 1 << 3,	/* allowed in final: */
-	OPF_FINAL_ONLY = 1 << 4,	/* only in final: */
+	OPF_SEQ_ONLY = 1 << 4,	/* only in setup: and final: (no CPU runs beside it) */
 	OPF_VALUE = 1 << 5,	/* the result is a value (`-> 7`) */
 };
 

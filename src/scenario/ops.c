@@ -493,7 +493,7 @@ const struct scen_opdef scen_mm_opdefs[] = {
 	{ "kill", 0, 0, { NULL }, { NULL }, NULL, p_kill, x_kill },
 	{ "fail_nth", 0, 0, { NULL }, { NULL }, NULL, p_fail_nth, x_fail_nth },
 	{ "thp", 0, 0, { NULL }, { NULL }, NULL, p_thp, x_thp },
-	{ "page", ACTS | OPF_FINAL_ONLY, 0, { NULL }, { NULL }, &sw_states, p_page, x_page },
+	{ "page", ACTS | OPF_SEQ_ONLY, 0, { NULL }, { NULL }, &sw_states, p_page, x_page },
 	{ NULL },
 };
 

@@ -293,8 +293,10 @@ void scenario_free(struct scenario *sc)
 {
 	if (!sc)
 		return;
-	for (int i = 0; i < sc->nops; i++)
+	for (int i = 0; i < sc->nops; i++) {
 		free(sc->ops[i].text);
+		free(sc->ops[i].during);
+	}
 	free(sc->ops);
 	free(sc->summary);
 	free(sc->path);

@@ -59,6 +59,8 @@ void run_fail(struct scen_run *r, const struct scen_op *op, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (sim_current())	/* the message names the line already */
+		sim_current()->doing = NULL;
 	sim_fail(SIM_FIND_EXPECT, "expectation", "%s:%d:%d: `%s`: %s", r->sc->path, op->line,
 		 op->col, op->text, msg);
 }
@@ -143,24 +145,21 @@ static bool alt_ok(const struct scen_alt *a, const struct scen_result *res)
 	return false;
 }
 
+/* Some alternative matches: its result, and every field it names. */
 static bool result_ok(const struct scen_op *op, const struct scen_result *res)
 {
-	bool ok = !op->ex.nalts && !res->err;
+	if (!op->ex.nalts)
+		return !res->err;
+	for (int a = 0; a < op->ex.nalts; a++) {
+		bool ok = alt_ok(&op->ex.alt[a], res);
 
-	for (int i = 0; i < op->ex.nalts; i++)
-		ok |= alt_ok(&op->ex.alt[i], res);
-	if (!ok)
-		return false;
-	for (int i = 0; i < op->ex.nfields; i++) {
-		const struct scen_field_expect *f = &op->ex.f[i];
-		bool any = false;
-
-		for (int j = 0; j < f->nalts; j++)
-			any |= res->field[f->field] == f->v[j];
-		if (!any)
-			return false;
+		for (int i = 0; ok && i < op->ex.nfields; i++)
+			if (op->ex.f[i].alt == a)
+				ok = res->field[op->ex.f[i].field] == op->ex.f[i].v;
+		if (ok)
+			return true;
 	}
-	return true;
+	return false;
 }
 
 /* A value as the language writes it: small ones in decimal, others in hex;
@@ -197,9 +196,14 @@ static const char *show_result(const struct scen_op *op, const struct scen_resul
 		at = (size_t)snprintf(buf, n, "ok");
 	}
 	for (int i = 0; i < res->nfields && at < n; i++) {
-		at += (size_t)snprintf(buf + at, n - at, " %s=", op->def->fields[i]);
-		if (at < n)
-			at += show_value(buf + at, n - at, res->field[i], !op->def->field_words[i]);
+		const char *name = op->def->fields[i];
+
+		at += (size_t)snprintf(buf + at, n - at, " %s=", name);
+		/* Bit sets in hex; byte counts and -errno as the kernel writes them. */
+		if (at < n && (op->def->field_words[i] || !strcmp(name, "ioctls")))
+			at += (size_t)snprintf(buf + at, n - at, "%#" PRIx64, (uint64_t)res->field[i]);
+		else if (at < n)
+			at += show_value(buf + at, n - at, res->field[i], true);
 	}
 	return buf;
 }
@@ -282,7 +286,9 @@ static void run_ops(struct scen_run *r, int start, int end)
 		struct scen_result res;
 
 		memset(&res, 0, sizeof(res));
+		sim_current()->doing = op->during;
 		op->def->exec(r, op, &res);
+		sim_current()->doing = NULL;
 		if (r->sc->log)
 			log_op(r, op, &res);
 		define_name(r, op, &res);

@@ -94,17 +94,19 @@ struct scen_alt {
 	int64_t v;
 };
 
+/* An output field one alternative requires (`EAGAIN move=1p`). */
 struct scen_field_expect {
+	uint8_t alt;	/* the alternative it belongs to */
 	uint8_t field;	/* index in the operation's field list */
-	uint8_t nalts;
-	int64_t v[SCEN_MAX_ALTS];
+	int64_t v;
 };
 
+/* The result a line expects: any one alternative, with its fields. */
 struct scen_expect {
 	uint8_t nalts;	/* 0: the default, SR_OK */
 	uint8_t nfields;
 	struct scen_alt alt[SCEN_MAX_ALTS];
-	struct scen_field_expect f[SCEN_MAX_FIELDS];
+	struct scen_field_expect f[SCEN_MAX_ALTS * SCEN_MAX_FIELDS];
 };
 
 /* Page states a final `page` line can require (a mask of them). */
@@ -136,6 +138,7 @@ struct scen_op {
 	int64_t value;		/* the value written, a count */
 	struct scen_expect ex;
 	char *text;		/* the line as written, for logs and findings */
+	char *during;		/* "cpu1 `text` (file:line:col)": a finding's context */
 };
 
 /* ---- the scenario ------------------------------------------------------------ */

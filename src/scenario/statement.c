@@ -47,7 +47,8 @@ static const char *fields_list(const struct scen_opdef *d)
 	return buf;
 }
 
-static void parse_field(struct parser *p, struct scen_op *op)
+/* NAME=VALUE, one output field of alternative @alt. */
+static void parse_field(struct parser *p, struct scen_op *op, int alt)
 {
 	const struct scen_opdef *d = op->def;
 	const struct scen_tok *t = tok_next(p);
@@ -56,24 +57,24 @@ static void parse_field(struct parser *p, struct scen_op *op)
 	char show[96];
 
 	snprintf(show, sizeof(show), "%s", tok_show(t));
-	if (t->kind != TK_WORD || !tok_is(tok_peek(p), "="))
-		perr(p, t, E_EXPECTED, "`|` and another result, an output field (NAME=VALUE) or the"
-				       " end of the line", show);
 	if (i < 0)
 		perr(p, t, E_NO_FIELD, d->name, show, fields_list(d));
-	if (op->ex.nfields >= SCEN_MAX_FIELDS)
-		perr(p, t, E_LIMIT, "output fields", SCEN_MAX_FIELDS);
+	for (int k = 0; k < op->ex.nfields; k++)
+		if (op->ex.f[k].alt == alt && op->ex.f[k].field == i)
+			perr(p, t, E_DUP_FIELD, d->fields[i]);
 	f = &op->ex.f[op->ex.nfields++];
+	f->alt = (uint8_t)alt;
 	f->field = (uint8_t)i;
 	tok_next(p);	/* the `=` */
-	do {
-		if (f->nalts >= SCEN_MAX_ALTS)
-			perr(p, tok_peek(p), E_LIMIT, "alternatives", SCEN_MAX_ALTS);
-		if (d->field_words[i])
-			f->v[f->nalts++] = (int64_t)words_expect_set(p, d->field_words[i]);
-		else
-			f->v[f->nalts++] = expect_value(p, "a value");
-	} while (tok_accept(p, "|"));
+	if (d->field_words[i])
+		f->v = (int64_t)words_expect_set(p, d->field_words[i]);
+	else
+		f->v = expect_value(p, "a value");
+}
+
+static bool at_field(struct parser *p)
+{
+	return tok_peek(p)->kind == TK_WORD && tok_is(&p->tok[p->ti + 1], "=");
 }
 
 static const char *results_list(const struct scen_opdef *d)
@@ -101,6 +102,14 @@ static void parse_alt(struct parser *p, struct scen_op *op)
 	if (op->ex.nalts >= SCEN_MAX_ALTS)
 		perr(p, t, E_LIMIT, "alternatives", SCEN_MAX_ALTS);
 	a = &op->ex.alt[op->ex.nalts++];
+	if (at_field(p) && d->fields[0]) {	/* fields alone: the call succeeded */
+		a->kind = SR_OK;
+		return;
+	}
+	/* -EAGAIN as a result: the errno, as the output fields write it. */
+	if (tok_is(t, "-") && p->tok[p->ti + 1].kind == TK_WORD &&
+	    scen_errno_value(p->tok[p->ti + 1].s, p->tok[p->ti + 1].len) && !(d->flags & OPF_VALUE))
+		t = &p->tok[++p->ti];
 	if (d->results == &sw_states && !tok_is(t, "any") && !word_lookup(d->results, t, &w)) {
 		char show[96];
 
@@ -134,14 +143,20 @@ static void parse_alt(struct parser *p, struct scen_op *op)
 	}
 }
 
+/* ALT [| ALT ...], each ALT a result and its output fields (or fields
+ * alone), up to `in` or the end of the line. */
 static void parse_result(struct parser *p, struct scen_op *op)
 {
-	if (tok_peek(p)->kind == TK_END || !tok_is(&p->tok[p->ti + 1], "="))
-		do
-			parse_alt(p, op);
-		while (tok_accept(p, "|"));
-	while (tok_peek(p)->kind != TK_END && !tok_is(tok_peek(p), "in"))
-		parse_field(p, op);
+	do {
+		parse_alt(p, op);
+		/* At most one of each field per alternative: ex.f has room. */
+		while (at_field(p))
+			parse_field(p, op, op->ex.nalts - 1);
+	} while (tok_accept(p, "|"));
+	if (tok_peek(p)->kind != TK_END && !tok_is(tok_peek(p), "in"))
+		perr(p, tok_peek(p), E_EXPECTED,
+		     "`|` and another result, an output field (NAME=VALUE) or the end of the line",
+		     tok_show(tok_peek(p)));
 }
 
 static void check_block(struct parser *p, const struct scen_tok *t, const struct scen_opdef *d)
@@ -149,9 +164,9 @@ static void check_block(struct parser *p, const struct scen_tok *t, const struct
 	char show[96];
 
 	snprintf(show, sizeof(show), "%s", tok_show(t));
-	if (p->block == SCEN_FINAL && !(d->flags & (OPF_FINAL | OPF_FINAL_ONLY)))
+	if (p->block == SCEN_FINAL && !(d->flags & (OPF_FINAL | OPF_SEQ_ONLY)))
 		perr(p, t, E_FINAL_ONLY, show);
-	if (p->block != SCEN_FINAL && (d->flags & OPF_FINAL_ONLY))
+	if (p->block >= 0 && (d->flags & OPF_SEQ_ONLY))
 		perr(p, t, E_NOT_IN_FINAL, show);
 }
 
@@ -165,6 +180,22 @@ static char *line_text(struct parser *p)
 		abort();
 	memcpy(s, first->s, n);
 	s[n] = 0;
+	return s;
+}
+
+/* "cpu1 `read a+8` (x.mmt:25:5)" */
+static char *op_during(struct parser *p, const struct scen_op *op)
+{
+	char blk[16], *s;
+	size_t n = strlen(op->text) + strlen(p->path) + 64;
+
+	if (op->block >= 0)
+		snprintf(blk, sizeof(blk), "cpu%d", op->block);
+	else
+		snprintf(blk, sizeof(blk), "%s", op->block == SCEN_SETUP ? "setup" : "final");
+	if (!(s = malloc(n)))
+		abort();
+	snprintf(s, n, "%s `%s` (%s:%d:%d)", blk, op->text, p->path, op->line, op->col);
 	return s;
 }
 
@@ -209,4 +240,5 @@ void parse_statement(struct parser *p)
 	if (defname)
 		op->defines = (int16_t)name_define(p, defname, d->makes);
 	op->text = line_text(p);
+	op->during = op_during(p, op);
 }

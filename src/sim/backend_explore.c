@@ -158,6 +158,7 @@ static void explore_schedule(struct sim_exec *x, struct sim_cpu *c)
 			.current = c ? c->id : -1,
 			.current_enabled = c && (en & (1ULL << c->id)),
 			.yielded = c && c->yielded,
+			.spinning = c && c->spinning,
 		};
 
 		next = sim_explore_decide(x, &ch);

@@ -172,6 +172,7 @@ bool sim_set_finding(struct sim_exec *x, struct sim_cpu *c, enum sim_finding_kin
 	snprintf(f->id, sizeof(f->id), "%s", id ? id : sim_finding_kind_name(kind));
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
 	f->cpu = c && !c->seq ? c->id : -1;
+	snprintf(f->during, sizeof(f->during), "%s", c && c->doing ? c->doing : "");
 	f->step = x->steps;
 	f->event = x->nev;
 	x->failed = true;

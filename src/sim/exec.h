@@ -85,6 +85,7 @@ struct sim_finding {
 	int cpu;		/* CPU that hit it, -1 for end-of-execution checks */
 	uint64_t step;
 	size_t event;		/* trace length when it was found */
+	char during[192];	/* what the program said the CPU was doing, or "" */
 };
 
 /* ---- the program under test ----------------------------------------- */
@@ -122,6 +123,7 @@ struct sim_choice {
 	int current;		/* SCHED: CPU at the point, -1 at the start */
 	bool current_enabled;	/* current may continue */
 	bool yielded;		/* current asked to yield (cpu_relax, cond_resched) */
+	bool spinning;		/* ... in a spin-wait (cpu_relax): it waits for another CPU */
 	uint64_t step;		/* steps so far in this execution */
 	size_t index;		/* number of decisions taken before this one */
 };
@@ -169,6 +171,7 @@ struct sim_cpu {
 	uint16_t wait_op;
 	bool timed_out;		/* last timed wait ended by timeout */
 	bool yielded;
+	bool spinning;		/* the yield is cpu_relax() */
 	int task_state;		/* wait queues: 0 TASK_RUNNING, 1 sleeping */
 	int atomic_depth;	/* spinning locks held: sleeping is a bug */
 	/* Explored: every CPU is a coroutine of one host thread, so shared
@@ -177,6 +180,7 @@ struct sim_cpu {
 	int rcu_nesting;
 	uint64_t rcu_gen;	/* bumped whenever the outermost read section ends */
 	int depth;		/* model call depth */
+	const char *doing;	/* the program's current operation, for findings (NULL: none) */
 	int nheld;
 	struct sim_held held[SIM_MAX_HELD];
 	int nretry;

@@ -129,8 +129,10 @@ static void yield_point(enum sim_op op, const struct sim_site *site)
 	if (!c)
 		return;
 	c->yielded = true;
+	c->spinning = op == SIM_OP_CPU_RELAX;
 	sim_enter(site);
 	c->yielded = false;
+	c->spinning = false;
 	sim_record(c, op, site, 0, 0, 0);
 }
 

@@ -2,7 +2,7 @@
 # explore (and --expected), stress, the saved token replayed with
 # --scenario, and the token refused once the scenario changed.
 . tests/cli/tap.sh
-echo "1..33"
+echo "1..37"
 
 top=$(pwd)
 seed002=$top/scenarios/swap/swapin_skip_swapcache_race.mmt
@@ -85,3 +85,32 @@ status 1 "stress of the file with the fix reverted finds the lost write in a wid
 	"$MMTWIN" stress -n 2000 --delay-permille 1000 --delay-us 500 --delay-at swap_read_folio \
 	race.mmt
 status 2 "explore of a malformed file is exit 2" "$MMTWIN" explore "$tmp/bad.mmt"
+
+# run is sequential: a CPU keeps running through cond_resched(), so the
+# move stops at the hole before cpu 1 fills it; exploring finds the schedule
+# in which cpu 1 runs at that cond_resched() and the whole range moves.
+cat > "$tmp/seqrun.mmt" <<'EOF'
+scenario seqrun
+setup:
+    src = mmap 4p fixed 1G
+    dst = mmap 4p fixed 2G
+    madvise src nohugepage
+    write src 1
+    write src+1p 2
+    write src+3p 4
+    u = userfaultfd
+    api u features move
+    register u dst missing
+    page src+2p 1p -> none
+cpu 0:
+    move u dst src 4p -> EAGAIN move=2p
+cpu 1:
+    write src+2p 3
+EOF
+status 0 "run: one CPU's block runs through cond_resched()" "$MMTWIN" run seqrun.mmt
+status 1 "explore: the whole move when cpu 1 runs at cond_resched()" \
+	"$MMTWIN" explore -s dfs -p 1 -q --no-save seqrun.mmt
+check "... reported with the pair of result and field" grep -q "got ok move=16384, expected EAGAIN move=2p" "$tmp/out"
+sed 's/-> EAGAIN move=2p/-> EAGAIN move=2p | ok move=4p/' seqrun.mmt > seqrun2.mmt
+status 0 "each alternative with its own output field: clean" \
+	"$MMTWIN" explore -s dfs -p 1 -n 0 -q --no-save seqrun2.mmt
