@@ -494,7 +494,7 @@ const struct scen_opdef scen_mm_opdefs[] = {
 	{ "fail_nth", 0, 0, { NULL }, { NULL }, NULL, p_fail_nth, x_fail_nth },
 	{ "thp", 0, 0, { NULL }, { NULL }, NULL, p_thp, x_thp },
 	{ "page", ACTS | OPF_SEQ_ONLY, 0, { NULL }, { NULL }, &sw_states, p_page, x_page },
-	{ NULL },
+	{ .name = NULL },
 };
 
 const struct scen_opdef *opdef_find(const struct scen_tok *t)

@@ -222,5 +222,5 @@ const struct scen_opdef scen_uffd_opdefs[] = {
 	{ "close", 0, 0, { NULL }, { NULL }, NULL, p_uffd_only, x_close },
 	{ "readmsg", OPF_DEFINES | OPF_MAY_DEFINE, SK_EVENT, { "flags", "ptid", NULL },
 	  { &sw_pf_flags, NULL }, &sw_events, p_uffd_only, x_readmsg },
-	{ NULL },
+	{ .name = NULL },
 };
