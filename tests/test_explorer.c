@@ -438,30 +438,30 @@ struct default_case {
 
 static const struct default_case default_cases[] = {
 	/* The current CPU keeps running while it can. */
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, false, 0, 0 }, 0 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 1, true, false, 0, 0 }, 1 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), 0, 3, 2, true, false, 0, 0 }, 2 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, false, false, 0, 0 }, 0 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 1, true, false, false, 0, 0 }, 1 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), 0, 3, 2, true, false, false, 0, 0 }, 2 },
 	/* At the start: the lowest CPU. */
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, -1, false, false, 0, 0 }, 0 },
-	{ { SIM_CHOICE_SCHED, CPUS(1, 2), 0, 3, -1, false, false, 0, 0 }, 1 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, -1, false, false, false, 0, 0 }, 0 },
+	{ { SIM_CHOICE_SCHED, CPUS(1, 2), 0, 3, -1, false, false, false, 0, 0 }, 1 },
 	/* Blocked or exited: the next CPU after it, round robin. */
-	{ { SIM_CHOICE_SCHED, CPUS(1, 2), 0, 3, 0, false, false, 0, 0 }, 1 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 2), 0, 3, 1, false, false, 0, 0 }, 2 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 3, 2, false, false, 0, 0 }, 0 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 62), 0, 64, 63, false, false, 0, 0 }, 0 },
-	{ { SIM_CHOICE_SCHED, CPUS(5, 62), 0, 64, 10, false, false, 0, 0 }, 62 },
+	{ { SIM_CHOICE_SCHED, CPUS(1, 2), 0, 3, 0, false, false, false, 0, 0 }, 1 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 2), 0, 3, 1, false, false, false, 0, 0 }, 2 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 3, 2, false, false, false, 0, 0 }, 0 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 62), 0, 64, 63, false, false, false, 0, 0 }, 0 },
+	{ { SIM_CHOICE_SCHED, CPUS(5, 62), 0, 64, 10, false, false, false, 0, 0 }, 62 },
 	/* Yielded: anyone else first, itself if alone. */
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), 0, 3, 1, true, true, 0, 0 }, 2 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), 0, 3, 2, true, true, 0, 0 }, 0 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, true, 0, 0 }, 1 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), 0, 3, 1, true, true, false, 0, 0 }, 2 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), 0, 3, 2, true, true, false, 0, 0 }, 0 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, true, false, 0, 0 }, 1 },
 	/* Timed waiters come after the others, but are better than nobody. */
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1), CPUS(0), 2, 0, true, false, 0, 0 }, 1 },
-	{ { SIM_CHOICE_SCHED, CPUS(1, 2), CPUS(1), 3, 0, false, false, 0, 0 }, 2 },
-	{ { SIM_CHOICE_SCHED, CPUS(1, 2), CPUS(1, 2), 3, 0, false, false, 0, 0 }, 1 },
-	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), CPUS(1), 3, 0, false, true, 0, 0 }, 2 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1), CPUS(0), 2, 0, true, false, false, 0, 0 }, 1 },
+	{ { SIM_CHOICE_SCHED, CPUS(1, 2), CPUS(1), 3, 0, false, false, false, 0, 0 }, 2 },
+	{ { SIM_CHOICE_SCHED, CPUS(1, 2), CPUS(1, 2), 3, 0, false, false, false, 0, 0 }, 1 },
+	{ { SIM_CHOICE_SCHED, CPUS(0, 1, 2), CPUS(1), 3, 0, false, true, false, 0, 0 }, 2 },
 	/* Data: the smallest value. */
-	{ { SIM_CHOICE_DATA, CPUS(0, 1, 2), 0, 3, 0, true, false, 0, 0 }, 0 },
-	{ { SIM_CHOICE_DATA, CPUS(2, 3), 0, 4, 1, true, false, 0, 0 }, 2 },
+	{ { SIM_CHOICE_DATA, CPUS(0, 1, 2), 0, 3, 0, true, false, false, 0, 0 }, 0 },
+	{ { SIM_CHOICE_DATA, CPUS(2, 3), 0, 4, 1, true, false, false, 0, 0 }, 2 },
 };
 
 #define NDEFAULT (sizeof(default_cases) / sizeof(default_cases[0]))
@@ -523,9 +523,9 @@ static void test_random_pct_pick_offered(void **state)
 /* PCT passes over a CPU that yields and prefers CPUs not waiting for a timeout. */
 static void test_pct_yield_and_timeout(void **state)
 {
-	const struct sim_choice yield = { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, true, 0, 0 };
+	const struct sim_choice yield = { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, true, false, 0, 0 };
 	const struct sim_choice timed = { SIM_CHOICE_SCHED, CPUS(0, 1, 2), CPUS(0, 2), 3, 0, true,
-					  false, 0, 0 };
+					  false, false, 0, 0 };
 	struct strategy *s = strategy_pct_new(9, 4);
 
 	(void)state;
@@ -541,8 +541,8 @@ static void test_pct_yield_and_timeout(void **state)
 static void test_replay_strategy(void **state)
 {
 	static const uint16_t dec[] = { 1, 0, 2 };
-	const struct sim_choice two = { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, false, 0, 0 };
-	const struct sim_choice three = { SIM_CHOICE_DATA, CPUS(0, 1, 2), 0, 3, 0, true, false, 0,
+	const struct sim_choice two = { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, 0, true, false, false, 0, 0 };
+	const struct sim_choice three = { SIM_CHOICE_DATA, CPUS(0, 1, 2), 0, 3, 0, true, false, false, 0,
 					  0 };
 	struct strategy *s = strategy_replay_new(dec, 3);
 	char desc[64];
@@ -615,7 +615,7 @@ static void test_dfs_synthetic_tree(void **state)
 
 			for (int d = 0; d < D; d++) {
 				struct sim_choice ch = { SIM_CHOICE_SCHED, CPUS(0, 1), 0, 2, prev,
-							 prev >= 0, false, 0, (size_t)d };
+							 prev >= 0, false, false, 0, (size_t)d };
 				int v = s->ops->pick(s, &ch);
 
 				assert_in_range(v, 0, 1);
