@@ -40,7 +40,9 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=
 	      -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run check check-full asan fuzz bench deps clean
+PREFIX  ?= /usr/local
+
+.PHONY: all run check check-full asan fuzz bench deps install clean
 
 all: $(MMTWIN)
 
@@ -71,6 +73,12 @@ fuzz:
 	build-fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 		-dict=fuzz/scenario.dict -artifact_prefix=build-fuzz/ -print_final_stats=1 \
 		build-fuzz/corpus
+
+# The command and the bundled scenarios under PREFIX (DESTDIR for staging).
+install: $(MMTWIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mmtwin
+	install -m 755 $(MMTWIN) $(DESTDIR)$(PREFIX)/bin/mmtwin
+	cp -R scenarios $(DESTDIR)$(PREFIX)/share/mmtwin/
 
 bench: $(BENCH_BIN) $(MMTWIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done

@@ -167,7 +167,8 @@ static const struct bad_token bad_tokens[] = {
 	{ "mmt1:p:01234567:89abcdef:3:", "decisions but says 3" },
 	{ "mmt1:p:01234567:89abcdef:4:AAEBAA", "decisions but says 4" },
 	{ "mmt1:p:01234567:89abcdef:1000000:AAEBAA", "decisions but says 1000000" },
-	{ "mmt1:p:01234567:89abcdef:1000000000000:AAEBAA", "decisions but says 1000000000000" },
+	{ "mmt1:p:01234567:89abcdef:1000000000000:AAEBAA", "more than a replay takes" },
+	{ "mmt1:p:01234567:89abcdef:10000000:AAEBAA", "decisions but says 10000000" },
 	{ "mmt1:p:01234567:89abcdef:2:AAEBAA", "does not match its decision count 2" },
 	{ "mmt1:p:01234567:89abcdef:0:AAEBAA", "does not match its decision count 0" },
 	{ "mmt1:p:01234567:89abcdef:1:gIAEAA", "does not match" },	/* value 0x10000 */

@@ -18,7 +18,12 @@ enum {
 	EXIT_FINDING = 1,	/* a finding, or --all: a program not as expected */
 	EXIT_USAGE = 2,		/* bad usage or input */
 	EXIT_INTERNAL = 3,
+	EXIT_INTERRUPTED = 130,	/* SIGINT/SIGTERM: 128 + SIGINT, as shells report it */
 };
+
+/* SIGINT and SIGTERM set explore_stop: the running exploration or stress
+ * run ends and reports what it did; a second signal kills as usual. */
+void cli_catch_interrupt(void);
 
 struct scenario;
 
@@ -79,13 +84,26 @@ int cli_parse_variant(const char *cmd, const char *program, char *name, size_t n
 /* Parse a non-negative integer option value; prints an error and returns -1. */
 int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t max, uint64_t *out);
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The error for getopt's '?' or ':' (@c) in @argv, and the help hint. */
+void cli_bad_option(const char *cmd, int c, char **argv);
 
-/* Save @token as DIR/PROGRAM.token (written whole, then renamed into place);
- * returns the path (static buffer) or NULL with a warning printed. */
-const char *cli_save_token(const char *dir, const char *program, const char *token);
+/* How the command was invoked (argv[0] if it has a '/', else "mmtwin"):
+ * printed commands can be pasted. */
+extern const char *cli_argv0;
+
+/* The options a replay of an execution under @cfg needs (--max-steps,
+ * --retry-bound, --no-lockdep where not the defaults), "" if none; static. */
+const char *cli_replay_options(const struct sim_config *cfg);
+
+/* Save @token as DIR/PROGRAM.token (written whole, then renamed into place),
+ * with a second line "options: ..." if the run needs any to replay; returns
+ * the path (static buffer) or NULL with a warning printed. */
+const char *cli_save_token(const char *dir, const char *program, const char *token,
+			   const struct sim_config *cfg);
 
 /* The command that replays @token (inline, or from @path when very long);
  * @scenario: the file a scenario given as a file came from, or NULL. */
-char *cli_replay_command(const char *token, const char *path, const char *scenario);
+char *cli_replay_command(const char *token, const char *path, const char *scenario,
+			 const struct sim_config *cfg);
 
 #endif

@@ -49,13 +49,16 @@ static const char explore_usage[] =
 	"      --no-progress      no progress line on the terminal\n"
 	"  -h, --help             show this help\n"
 	"\n"
+	"Ctrl-C ends the running exploration and reports what was done.\n"
+	"\n"
 	"Exit status: 0 no finding (--all: every program as expected); 1 a finding\n"
-	"(--all: some program not as expected); 2 bad usage; 3 internal error.\n";
+	"(--all: some program not as expected); 2 bad usage; 3 internal error;\n"
+	"130 interrupted.\n";
 
 struct explore_cli {
 	struct explore_opts o;
-	bool strategy_set, depth_set, bound_set, executions_set, all, expected, json, quiet, save,
-		progress;
+	bool strategy_set, depth_set, bound_set, executions_set, seed_set, all, expected, json,
+		quiet, save, progress;
 	const char *out;
 	struct report_opts ropts;
 };
@@ -131,6 +134,7 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 		a->strategy_set = true;
 		return 0;
 	case OPT_SEED:
+		a->seed_set = true;
 		return cli_u64("explore", "--seed", arg, UINT64_MAX, &a->o.seed) ? EXIT_USAGE : 0;
 	case 'd':
 		if (cli_u64("explore", "--depth", arg, 16, &v))
@@ -180,6 +184,30 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* An option for another strategy than the one that runs is a mistake, not
+ * something to ignore.  (With --all or --expected and no -s, each row has
+ * its own strategy: every option may apply to some.) */
+static int check_strategy_options(const struct explore_cli *a)
+{
+	const char *name = explore_kind_name(a->o.kind);
+
+	if (a->expected && !a->strategy_set)
+		return 0;
+	if (a->depth_set && a->o.kind != EXPLORE_PCT) {
+		cli_error("explore", "--depth is for pct, not %s", name);
+		return EXIT_USAGE;
+	}
+	if (a->bound_set && a->o.kind != EXPLORE_DFS) {
+		cli_error("explore", "--preemptions and --delays are for dfs, not %s", name);
+		return EXIT_USAGE;
+	}
+	if (a->seed_set && a->o.kind == EXPLORE_DFS) {
+		cli_error("explore", "--seed is for random and pct, not dfs (it is deterministic)");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int parse_args(struct explore_cli *a, int argc, char **argv)
 {
 	int c;
@@ -200,9 +228,7 @@ static int parse_args(struct explore_cli *a, int argc, char **argv)
 			return -1;
 		}
 		if (c == '?' || c == ':') {
-			cli_error("explore", c == ':' ? "option %s needs a value" : "unknown option %s",
-				  argv[optind - 1]);
-			fputs("Try `mmtwin explore --help`.\n", stderr);
+			cli_bad_option("explore", c, argv);
 			return EXIT_USAGE;
 		}
 		if ((rc = parse_one(a, c, optarg)))
@@ -219,7 +245,7 @@ static int parse_args(struct explore_cli *a, int argc, char **argv)
 	}
 	a->ropts.with_trace = !a->quiet;
 	a->expected |= a->all;
-	return 0;
+	return check_strategy_options(a);
 }
 
 /* The options for one program: the user's, or what suits the program. */
@@ -266,7 +292,7 @@ static bool as_expected(const struct catalog_entry *e, const struct explore_resu
 }
 
 struct row {
-	const char *name;
+	char name[160];
 	bool has_expect, expect, ok;
 	struct explore_result r;
 };
@@ -284,7 +310,9 @@ static void print_table(struct row *rows, size_t n)
 		if (rows[i].r.found)
 			snprintf(res, sizeof(res), "found %s", rows[i].r.finding.id);
 		else
-			snprintf(res, sizeof(res), "clean%s", rows[i].r.exhausted ? " (exhausted)" : "");
+			snprintf(res, sizeof(res), "%s",
+				 rows[i].r.interrupted ? "interrupted"
+				 : rows[i].r.exhausted ? "clean (exhausted)" : "clean");
 		printf("%-48s %-9s %-30s %12llu %10s%s\n", rows[i].name,
 		       !rows[i].has_expect ? "-" : rows[i].expect ? "finding" : "clean", res,
 		       (unsigned long long)rows[i].r.executions,
@@ -298,19 +326,23 @@ static void print_table(struct row *rows, size_t n)
 		printf("\nall %zu programs behaved as expected\n", n);
 }
 
-static void report_one(const struct explore_cli *a, const struct catalog_entry *e,
-		       struct explore_result *r, bool first)
+/* The name a row is shown under: with the fixes it runs without. */
+static void shown_name(const struct catalog_entry *e, const struct explore_opts *o, char *buf,
+		       size_t n)
 {
-	const char *name = e->name;
+	snprintf(buf, n, "%s%s", e->prog->name, o->cfg.variant ? o->cfg.variant : "");
+}
+
+static void report_one(const struct explore_cli *a, const struct catalog_entry *e,
+		       const char *name, struct explore_result *r, bool first)
+{
 	const char *path = NULL;
-	char *cmd = NULL, file[200];
+	char *cmd = NULL;
 
 	if (r->found) {
-		snprintf(file, sizeof(file), "%s%s", name,
-			 !strchr(name, '~') && a->o.cfg.variant ? a->o.cfg.variant : "");
 		if (a->save)
-			path = cli_save_token(a->out, file, r->token);
-		cmd = cli_replay_command(r->token, path, e->path);
+			path = cli_save_token(a->out, name, r->token, &a->o.cfg);
+		cmd = cli_replay_command(r->token, path, e->path, &a->o.cfg);
 	}
 	if (a->json) {
 		if (!first)
@@ -326,38 +358,56 @@ static void report_one(const struct explore_cli *a, const struct catalog_entry *
 	free(cmd);
 }
 
+/* Explore each row.  With --expected (--all) the table comes first and the
+ * reports after it; Ctrl-C ends the running row and skips the rest, and
+ * what was done is still reported. */
 static int explore_list(struct explore_cli *a, const struct catalog_entry **list, size_t n)
 {
 	struct row *rows = calloc(n, sizeof(*rows));
+	bool table = a->expected && !a->json;
 	int status = EXIT_CLEAN;
+	size_t done = 0;
 
 	if (!rows)
 		return EXIT_INTERNAL;
+	cli_catch_interrupt();
 	if (a->json)
 		fputs("[\n", stdout);
-	for (size_t i = 0; i < n; i++) {
-		struct explore_opts o = options_for(a, list[i]);
-		struct row *w = &rows[i];
+	for (; done < n && !explore_stop; done++) {
+		struct explore_opts o = options_for(a, list[done]);
+		struct row *w = &rows[done];
 
-		w->name = list[i]->name;
-		w->has_expect = list[i]->has_expectation;
-		w->expect = list[i]->expect_finding;
-		if (explore_run(list[i]->prog, &o, &w->r)) {
+		shown_name(list[done], &o, w->name, sizeof(w->name));
+		w->has_expect = list[done]->has_expectation;
+		w->expect = list[done]->expect_finding;
+		if (explore_run(list[done]->prog, &o, &w->r)) {
 			fprintf(stderr, "mmtwin explore: %s\n", w->r.errmsg);
 			status = EXIT_INTERNAL;
 			break;
 		}
-		w->ok = as_expected(list[i], &w->r);
-		report_one(a, list[i], &w->r, i == 0);
-		fflush(stdout);
+		w->ok = as_expected(list[done], &w->r) && !w->r.interrupted;
+		if (!table) {
+			report_one(a, list[done], w->name, &w->r, done == 0);
+			fflush(stdout);
+		}
 		if (a->expected ? !w->ok : w->r.found)
 			if (status == EXIT_CLEAN)
 				status = EXIT_FINDING;
 	}
 	if (a->json)
 		fputs("]\n", stdout);
-	else if (a->expected && status != EXIT_INTERNAL)
-		print_table(rows, n);
+	if (table && status != EXIT_INTERNAL) {
+		print_table(rows, done);
+		for (size_t i = 0; i < done; i++) {
+			putchar('\n');
+			report_one(a, list[i], rows[i].name, &rows[i].r, i == 0);
+		}
+	}
+	if (explore_stop) {
+		fprintf(stderr, "mmtwin explore: interrupted: %zu of %zu programs explored\n",
+			done, n);
+		status = EXIT_INTERRUPTED;
+	}
 	for (size_t i = 0; i < n; i++)
 		explore_result_free(&rows[i].r);
 	free(rows);

@@ -26,7 +26,8 @@ static const char replay_usage[] =
 	"      --json             print JSON instead of text\n"
 	"      --full-trace       print every event (default: the last 400)\n"
 	"  -q, --quiet            print the summary only, no interleaving\n"
-	"      --max-steps N      as for explore (must match the exploring run)\n"
+	"      --max-steps N      as for explore (must match the exploring run; a token\n"
+	"                         file's \"options:\" line gives them where not given)\n"
 	"      --retry-bound N    as for explore (must match the exploring run)\n"
 	"      --no-lockdep       as for explore (must match the exploring run)\n"
 	"  -h, --help             show this help\n"
@@ -49,35 +50,89 @@ static const struct option replay_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The first line of @path, malloc'd, or NULL with an error printed. */
-static char *read_token_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!fp) {
-		cli_error("replay", "cannot open %s: %m", path);
-		return NULL;
-	}
-	n = getline(&line, &cap, fp);
-	fclose(fp);
-	if (n <= 0) {
-		cli_error("replay", "%s:1:1: the file is empty; expected a schedule token", path);
-		free(line);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = 0;
-	return line;
-}
-
 struct replay_cli {
 	struct sim_config cfg;
 	struct report_opts ropts;
 	const char *file, *scenario;
 	bool json;
+	bool steps_set, retry_set, lockdep_set;	/* given on the command line */
 };
+
+/* "options: --max-steps N --retry-bound N --no-lockdep", the second line of a
+ * token file: applied where the command line did not say otherwise. */
+static int apply_file_options(struct replay_cli *a, const char *path, char *line)
+{
+	char *save = NULL, *w = strtok_r(line + strlen("options:"), " \t\r\n", &save);
+	uint64_t v;
+
+	for (; w; w = strtok_r(NULL, " \t\r\n", &save)) {
+		char *arg = NULL;
+
+		if (!strcmp(w, "--no-lockdep")) {
+			if (!a->lockdep_set)
+				a->cfg.lockdep = false;
+			continue;
+		}
+		if ((strcmp(w, "--max-steps") && strcmp(w, "--retry-bound")) ||
+		    !(arg = strtok_r(NULL, " \t\r\n", &save))) {
+			cli_error("replay", "%s:2: unknown option %s (expected --max-steps N,"
+					    " --retry-bound N or --no-lockdep)", path, w);
+			return -1;
+		}
+		if (!strcmp(w, "--max-steps")) {
+			if (cli_u64("replay", "--max-steps", arg, UINT64_MAX, &v))
+				return -1;
+			if (!a->steps_set)
+				a->cfg.max_steps = v;
+		} else {
+			if (cli_u64("replay", "--retry-bound", arg, UINT32_MAX, &v))
+				return -1;
+			if (!a->retry_set)
+				a->cfg.retry_bound = (uint32_t)v;
+		}
+	}
+	return 0;
+}
+
+/* The token of a token file (its first line, malloc'd) and its options;
+ * NULL with an error printed.  At most TOKEN_MAX_DATA and a little is read. */
+static char *read_token_file(struct replay_cli *a, const char *path)
+{
+	size_t cap = TOKEN_MAX_DATA + 4096, n;
+	char *buf = malloc(cap + 1), *nl, *line2;
+	FILE *fp = fopen(path, "r");
+
+	if (!buf || !fp) {
+		if (fp)
+			fclose(fp);
+		free(buf);
+		cli_error("replay", "cannot open %s: %m", path);
+		return NULL;
+	}
+	n = fread(buf, 1, cap, fp);
+	fclose(fp);
+	buf[n] = 0;
+	if (n == cap) {
+		cli_error("replay", "%s is longer than a token file can be (%zu bytes)", path, cap);
+		free(buf);
+		return NULL;
+	}
+	nl = buf + strcspn(buf, "\r\n");
+	if (nl == buf) {
+		cli_error("replay", "%s:1:1: the file is empty; expected a schedule token", path);
+		free(buf);
+		return NULL;
+	}
+	line2 = *nl ? nl + 1 + (nl[0] == '\r' && nl[1] == '\n') : nl;
+	*nl = 0;
+	if (!strncmp(line2, "options:", 8) && apply_file_options(a, path, line2)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+
 
 static int parse_args(struct replay_cli *a, int argc, char **argv)
 {
@@ -89,6 +144,7 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 	a->file = NULL;
 	a->scenario = NULL;
 	a->json = false;
+	a->steps_set = a->retry_set = a->lockdep_set = false;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":f:s:qh", replay_long, NULL)) != -1) {
@@ -101,20 +157,23 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 		case 'q': a->ropts.with_trace = false; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_FULL: a->ropts.max_events = 0; break;
-		case OPT_NO_LOCKDEP: a->cfg.lockdep = false; break;
+		case OPT_NO_LOCKDEP:
+			a->cfg.lockdep = false;
+			a->lockdep_set = true;
+			break;
 		case OPT_MAX_STEPS:
 			if (cli_u64("replay", "--max-steps", optarg, UINT64_MAX, &a->cfg.max_steps))
 				return EXIT_USAGE;
+			a->steps_set = true;
 			break;
 		case OPT_RETRY:
 			if (cli_u64("replay", "--retry-bound", optarg, UINT32_MAX, &v))
 				return EXIT_USAGE;
 			a->cfg.retry_bound = (uint32_t)v;
+			a->retry_set = true;
 			break;
 		default:
-			cli_error("replay", c == ':' ? "option %s needs a value" : "unknown option %s",
-				  argv[optind - 1]);
-			fputs("Try `mmtwin replay --help`.\n", stderr);
+			cli_bad_option("replay", c, argv);
 			return EXIT_USAGE;
 		}
 	}
@@ -170,7 +229,7 @@ int cmd_replay(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;
-	token = a.file ? read_token_file(a.file) : strdup(argv[optind]);
+	token = a.file ? read_token_file(&a, a.file) : strdup(argv[optind]);
 	if (!token)
 		return EXIT_USAGE;
 	if (token_decode(token, &t, err, sizeof(err))) {
@@ -192,7 +251,7 @@ int cmd_replay(int argc, char **argv)
 		free(token);
 		return EXIT_USAGE;
 	}
-	cmd = cli_replay_command(token, a.file, a.scenario);
+	cmd = cli_replay_command(token, a.file, a.scenario, &a.cfg);
 	if (a.json) {
 		report_json(stdout, shown, &r, cmd);
 	} else if (r.found) {

@@ -104,9 +104,7 @@ int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		default:
-			cli_error("run", c == ':' ? "option %s needs a value" : "unknown option %s",
-				  argv[optind - 1]);
-			fputs("Try `mmtwin run --help`.\n", stderr);
+			cli_bad_option("run", c, argv);
 			return EXIT_USAGE;
 		}
 	}

@@ -52,6 +52,8 @@ int main(int argc, char **argv)
 {
 	const struct command *c;
 
+	if (argv[0] && strchr(argv[0], '/'))
+		cli_argv0 = argv[0];
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

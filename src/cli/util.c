@@ -2,6 +2,8 @@
  * util.c - option values, error messages and token files for the command.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,23 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void cli_bad_option(const char *cmd, int c, char **argv)
+{
+	char name[80];
+	const char *arg = argv[optind - 1], *eq;
+
+	/* A short option in a cluster (-qZ) is named alone; a long one without
+	 * its value. */
+	if (optopt > 0 && optopt < 128 && !(arg[0] == '-' && arg[1] == '-'))
+		snprintf(name, sizeof(name), "-%c", optopt);
+	else if ((eq = strchr(arg, '=')))
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+	else
+		snprintf(name, sizeof(name), "%s", arg);
+	cli_error(cmd, c == ':' ? "option %s needs a value" : "unknown option %s", name);
+	fprintf(stderr, "Try `mmtwin %s --help`.\n", cmd);
 }
 
 int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -43,8 +62,48 @@ int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t max, uint6
 	return 0;
 }
 
-const char *cli_save_token(const char *dir, const char *program, const char *token)
+const char *cli_argv0 = "mmtwin";
+
+static void on_interrupt(int sig)
 {
+	explore_stop = 1;
+	signal(sig, SIG_DFL);
+}
+
+void cli_catch_interrupt(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+const char *cli_replay_options(const struct sim_config *cfg)
+{
+	static char buf[128];
+	struct sim_config def;
+	size_t at = 0;
+
+	sim_config_default(&def);
+	buf[0] = 0;
+	if (cfg->max_steps != def.max_steps)
+		at += (size_t)snprintf(buf + at, sizeof(buf) - at, " --max-steps %llu",
+				       (unsigned long long)cfg->max_steps);
+	if (cfg->retry_bound != def.retry_bound && at < sizeof(buf))
+		at += (size_t)snprintf(buf + at, sizeof(buf) - at, " --retry-bound %u",
+				       cfg->retry_bound);
+	if (!cfg->lockdep && at < sizeof(buf))
+		snprintf(buf + at, sizeof(buf) - at, " --no-lockdep");
+	return buf[0] ? buf + 1 : buf;
+}
+
+const char *cli_save_token(const char *dir, const char *program, const char *token,
+			   const struct sim_config *cfg)
+{
+	const char *opts = cli_replay_options(cfg);
 	static char path[4096];
 	char tmp[4200];
 	FILE *fp;
@@ -57,7 +116,8 @@ const char *cli_save_token(const char *dir, const char *program, const char *tok
 	snprintf(path, sizeof(path), "%s/%s.token", dir, program);
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	fp = fopen(tmp, "w");
-	if (!fp || fprintf(fp, "%s\n", token) < 0 || fclose(fp)) {
+	if (!fp || fprintf(fp, "%s\n", token) < 0 ||
+	    (*opts && fprintf(fp, "options: %s\n", opts) < 0) || fclose(fp)) {
 		fprintf(stderr, "mmtwin: warning: cannot write %s: %s; token not saved\n", tmp,
 			strerror(errno));
 		unlink(tmp);
@@ -71,19 +131,24 @@ const char *cli_save_token(const char *dir, const char *program, const char *tok
 	return path;
 }
 
-char *cli_replay_command(const char *token, const char *path, const char *scenario)
+char *cli_replay_command(const char *token, const char *path, const char *scenario,
+			 const struct sim_config *cfg)
 {
-	size_t n = strlen(token) + (path ? strlen(path) : 0) + (scenario ? strlen(scenario) : 0) + 64;
-	char *cmd = malloc(n), opt[4200] = "";
+	const char *run = cli_replay_options(cfg);
+	size_t n = strlen(token) + (path ? strlen(path) : 0) + (scenario ? strlen(scenario) : 0) +
+		   strlen(cli_argv0) + strlen(run) + 64;
+	char *cmd = malloc(n), opt[4400] = "";
 
 	if (!cmd)
 		return NULL;
+	snprintf(opt, sizeof(opt), "%s%s%s%s", run, *run ? " " : "", scenario ? "--scenario " : "",
+		 scenario ? scenario : "");
 	if (scenario)
-		snprintf(opt, sizeof(opt), "--scenario %s ", scenario);
+		strcat(opt, " ");
 	if (strlen(token) <= 1024 || !path)
-		snprintf(cmd, n, "mmtwin replay %s%s", opt, token);
+		snprintf(cmd, n, "%s replay %s%s", cli_argv0, opt, token);
 	else
-		snprintf(cmd, n, "mmtwin replay %s--file %s", opt, path);
+		snprintf(cmd, n, "%s replay %s--file %s", cli_argv0, opt, path);
 	return cmd;
 }
 

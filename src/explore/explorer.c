@@ -57,12 +57,16 @@ static int pick_adapter(void *ctx, const struct sim_choice *ch)
 	return s->ops->pick(s, ch);
 }
 
-static void progress_line(const struct explore_result *r, FILE *fp, double elapsed, bool final)
+volatile sig_atomic_t explore_stop;
+
+static void progress_line(const char *name, const struct explore_result *r, FILE *fp,
+			  double elapsed, bool final)
 {
 	double rate = elapsed > 0 ? (double)r->executions / elapsed : 0;
 
-	fprintf(fp, "\r\033[K  %s: %llu executions, %.0f/s, %.1fs elapsed%s", r->strategy,
-		(unsigned long long)r->executions, rate, elapsed, final ? "\r\033[K" : "");
+	fprintf(fp, "\r\033[K  %s, %s: %llu executions, %.0f/s, %.1fs elapsed%s", name,
+		r->strategy, (unsigned long long)r->executions, rate, elapsed,
+		final ? "\r\033[K" : "");
 	fflush(fp);
 }
 
@@ -136,6 +140,10 @@ int explore_run(const struct sim_program *p, const struct explore_opts *o,
 
 		if (o->max_executions && r->executions >= o->max_executions)
 			break;
+		if (explore_stop) {
+			r->interrupted = true;
+			break;
+		}
 		if (!s->ops->begin(s)) {
 			r->exhausted = true;
 			break;
@@ -163,15 +171,18 @@ int explore_run(const struct sim_program *p, const struct explore_opts *o,
 			if (o->max_seconds > 0 && t - t0 >= o->max_seconds)
 				break;
 			if (tty && t - last >= 0.25) {
-				progress_line(r, o->progress, t - t0, false);
+				progress_line(p->name, r, o->progress, t - t0, false);
 				last = t;
 			}
 		}
 	}
 	r->seconds = now_s() - t0;
 	if (tty && last != t0)
-		progress_line(r, o->progress, r->seconds, true);
-	if (s->ops->exhausted)
+		progress_line(p->name, r, o->progress, r->seconds, true);
+	if (r->interrupted)
+		snprintf(r->coverage, sizeof(r->coverage), "interrupted after %llu executions",
+			 (unsigned long long)r->executions);
+	else if (s->ops->exhausted)
 		s->ops->exhausted(s, r->coverage, sizeof(r->coverage));
 	s->ops->destroy(s);
 	sim_exec_free(x);

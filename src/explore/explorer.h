@@ -10,6 +10,7 @@
 #ifndef MMT_EXPLORE_EXPLORER_H
 #define MMT_EXPLORE_EXPLORER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ struct explore_result {
 	double seconds;
 	char strategy[96];		/* e.g. "pct(depth=3, seed=1)" */
 	bool exhausted;			/* the strategy covered its whole space */
+	bool interrupted;		/* explore_stop ended it */
 	char coverage[256];		/* dfs: the statement of what was covered */
 
 	bool found;
@@ -54,6 +56,10 @@ struct explore_result {
 	bool error;			/* the exploration itself failed (see errmsg) */
 	char errmsg[512];
 };
+
+/* Set (by a signal handler) to end the running exploration after its
+ * current execution, as a budget would (r->interrupted). */
+extern volatile sig_atomic_t explore_stop;
 
 /* Explore @p.  Returns 0 (see r->found) or -1 on an error (r->errmsg). */
 int explore_run(const struct sim_program *p, const struct explore_opts *o,

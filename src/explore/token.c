@@ -181,6 +181,11 @@ int token_decode(const char *s, struct sched_token *t, char *err, size_t errlen)
 	if (!flen[4] || strspn(f[4], "0123456789") < flen[4] || errno == ERANGE ||
 	    ndec > SIZE_MAX / sizeof(*t->dec))
 		FAIL("schedule token has a malformed decision count \"%.*s\"", (int)flen[4], f[4]);
+	if (ndec > TOKEN_MAX_DECISIONS)
+		FAIL("schedule token has %llu decisions, more than a replay takes (%u)", ndec,
+		     TOKEN_MAX_DECISIONS);
+	if (flen[5] > TOKEN_MAX_DATA)
+		FAIL("schedule token data is longer than a replay takes (%u bytes)", TOKEN_MAX_DATA);
 	t->ndec = (size_t)ndec;
 	raw = malloc(flen[5] + 1);
 	if (!raw)

@@ -22,6 +22,11 @@
 
 #define MMT_TOKEN_MAGIC "mmt1"
 
+/* What a token may ask of a replay; more is refused before anything is
+ * allocated (an execution never takes near this many decisions). */
+#define TOKEN_MAX_DECISIONS 10000000u
+#define TOKEN_MAX_DATA (64u << 20)
+
 struct sched_token {
 	char program[128];
 	uint32_t prog_hash;

@@ -41,6 +41,11 @@ const char *scenario_bundle_dir(void)
 		snprintf(dir, sizeof(dir), "%.*s/scenarios", (int)(sizeof(dir) - 16), exe);
 		if (is_dir(dir))
 			return dir;
+		/* make install: PREFIX/bin/mmtwin, PREFIX/share/mmtwin/scenarios */
+		snprintf(dir, sizeof(dir), "%.*s/../share/mmtwin/scenarios", (int)(sizeof(dir) - 32),
+			 exe);
+		if (is_dir(dir))
+			return dir;
 	}
 #ifdef MMTWIN_SRCDIR
 	snprintf(dir, sizeof(dir), "%s/scenarios", MMTWIN_SRCDIR);
@@ -107,9 +112,7 @@ static int load_file(struct scenario_bundle *b, const char *dir, const char *gro
 	snprintf(shown, sizeof(shown), "scenarios/%s/%s", group, file);
 	if (!(sc = scenario_load(path, err, errlen)))
 		return -1;
-	free(sc->path);
-	if (!(sc->path = strdup(shown)))
-		abort();
+	scenario_set_path(sc, shown);
 	if (strlen(sc->name) != len || strncmp(sc->name, file, len)) {
 		snprintf(err, errlen, "%s: the scenario is named %s; a bundled file is named after"
 			 " its scenario", shown, sc->name);

@@ -15,8 +15,8 @@ struct scenario_bundle {
 };
 
 /* The bundled scenarios' directory: $MMTWIN_SCENARIOS, else scenarios/
- * next to or above the executable's directory, else the source tree's;
- * NULL if there is none. */
+ * next to or above the executable's directory, else share/mmtwin/scenarios
+ * beside its bin/ (make install), else the source tree's; NULL if none. */
 const char *scenario_bundle_dir(void);
 
 /* Load every DIR/GROUP/NAME.mmt (groups and files in name order); each

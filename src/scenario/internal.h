@@ -170,6 +170,8 @@ bool is_header_word(const struct scen_tok *t);
 /* A `summary` line, read raw (true), or not one (false). */
 bool parse_summary(struct parser *p);
 void parse_statement(struct parser *p);
+/* "cpu1 `read a+8` (x.mmt:25:5)": what a finding made inside @op names. */
+char *op_during(const char *path, const struct scen_op *op);
 const char *kind_name(enum scen_kind k);
 
 /* ---- operations (ops.c) ------------------------------------------------ */

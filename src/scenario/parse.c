@@ -289,6 +289,17 @@ struct scenario *scenario_load(const char *path, char *err, size_t errlen)
 	return sc;
 }
 
+void scenario_set_path(struct scenario *sc, const char *path)
+{
+	free(sc->path);
+	if (!(sc->path = strdup(path)))
+		abort();
+	for (int i = 0; i < sc->nops; i++) {
+		free(sc->ops[i].during);
+		sc->ops[i].during = op_during(path, &sc->ops[i]);
+	}
+}
+
 void scenario_free(struct scenario *sc)
 {
 	if (!sc)

@@ -200,6 +200,8 @@ struct scenario *scenario_parse(const char *path, const char *text, size_t len, 
 /* Read and parse a file; NULL with the error in @err. */
 struct scenario *scenario_load(const char *path, char *err, size_t errlen);
 void scenario_free(struct scenario *sc);
+/* Show @sc as coming from @path (in messages and findings). */
+void scenario_set_path(struct scenario *sc, const char *path);
 
 /* The program to explore, run or stress (valid while @sc lives). */
 const struct sim_program *scenario_program(struct scenario *sc);

@@ -184,10 +184,10 @@ static char *line_text(struct parser *p)
 }
 
 /* "cpu1 `read a+8` (x.mmt:25:5)" */
-static char *op_during(struct parser *p, const struct scen_op *op)
+char *op_during(const char *path, const struct scen_op *op)
 {
 	char blk[16], *s;
-	size_t n = strlen(op->text) + strlen(p->path) + 64;
+	size_t n = strlen(op->text) + strlen(path) + 64;
 
 	if (op->block >= 0)
 		snprintf(blk, sizeof(blk), "cpu%d", op->block);
@@ -195,7 +195,7 @@ static char *op_during(struct parser *p, const struct scen_op *op)
 		snprintf(blk, sizeof(blk), "%s", op->block == SCEN_SETUP ? "setup" : "final");
 	if (!(s = malloc(n)))
 		abort();
-	snprintf(s, n, "%s `%s` (%s:%d:%d)", blk, op->text, p->path, op->line, op->col);
+	snprintf(s, n, "%s `%s` (%s:%d:%d)", blk, op->text, path, op->line, op->col);
 	return s;
 }
 
@@ -240,5 +240,5 @@ void parse_statement(struct parser *p)
 	if (defname)
 		op->defines = (int16_t)name_define(p, defname, d->makes);
 	op->text = line_text(p);
-	op->during = op_during(p, op);
+	op->during = op_during(p->path, op);
 }

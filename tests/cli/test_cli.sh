@@ -23,7 +23,7 @@ check "list shows the classic programs" grep -q "aba_stack_fixed" "$tmp/out"
 cd "$tmp" || exit 1
 status 1 "explore finds the lost update (exit 1)" "$MMTWIN" explore -s pct lost_update
 check "the report shows CPU columns" grep -q "CPU0.*CPU1" "$tmp/out"
-check "the report prints a replay command" grep -q "replay: mmtwin replay mmt1:lost_update:" "$tmp/out"
+check "the report prints a replay command" grep -q "replay: .*mmtwin replay mmt1:lost_update:" "$tmp/out"
 check "the token was saved" test -s "$tmp/mmtwin-out/lost_update.token"
 status 1 "the saved token replays the finding (exit 1)" "$MMTWIN" replay --file "$tmp/mmtwin-out/lost_update.token"
 check "the replay reports the same finding" grep -q "FOUND lost-update" "$tmp/out"

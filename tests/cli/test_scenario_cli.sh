@@ -51,7 +51,7 @@ check "the finding names file:line:col and the result" \
 cd "$tmp" || exit 1
 status 1 "explore of a user's file finds its race (exit 1)" "$MMTWIN" explore race.mmt
 check "the report prints a replay command with the file" \
-	grep -q "replay: mmtwin replay --scenario race.mmt mmt1:my_race:" "$tmp/out"
+	grep -q "replay: .*mmtwin replay --scenario race.mmt mmt1:my_race:" "$tmp/out"
 check "the token was saved under the scenario's name" test -s "$tmp/mmtwin-out/my_race.token"
 status 1 "the saved token replays with --scenario (exit 1)" \
 	"$MMTWIN" replay --scenario race.mmt --file mmtwin-out/my_race.token
