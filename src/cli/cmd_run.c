@@ -61,24 +61,27 @@ static int run_once(const struct catalog_entry *e, struct sim_config *cfg, bool 
 	struct scenario *sc = e->sc;
 	struct sim_exec *x;
 	enum sim_outcome out;
+	char name[160];
 	int rc;
 
 	cfg->trace = false;
 	if (!(x = sim_exec_new(e->prog, cfg)))
 		return EXIT_INTERNAL;
-	printf("%s (%s): one sequential execution%s%s\n", e->prog->name, sc->path,
-	       cfg->variant ? ", reverted: " : "", cfg->variant ? cfg->variant + 1 : "");
+	snprintf(name, sizeof(name), "%s%s", e->prog->name, cfg->variant ? cfg->variant : "");
+	printf("%s (%s): one sequential execution\n", name, sc->path);
 	sc->log = quiet ? NULL : stdout;
 	out = sim_explore_once(x, (struct sim_chooser){ pick_sequential, NULL });
 	sc->log = NULL;
 	if (out == SIM_RUN_FINDING) {
-		printf("%s: FOUND %s (%s) in %llu steps\n  %s\n", e->prog->name, x->finding.id,
+		printf("%s: FOUND %s (%s) in %llu steps\n  %s\n", name, x->finding.id,
 		       sim_finding_kind_name(x->finding.kind), (unsigned long long)x->steps,
 		       x->finding.msg);
+		if (x->finding.during[0])
+			printf("  during %s\n", x->finding.during);
 		rc = EXIT_FINDING;
 	} else {
-		printf("%s: every result as expected, no invariant violated (%llu steps)\n",
-		       e->prog->name, (unsigned long long)x->steps);
+		printf("%s: every result as expected, no invariant violated (%llu steps)\n", name,
+		       (unsigned long long)x->steps);
 		rc = EXIT_CLEAN;
 	}
 	sim_exec_free(x);
