@@ -1,15 +1,22 @@
 #!/bin/sh
 # deps.sh - install what the tests need beyond gcc, make and libc, if missing.
-# Debian packages only: libcmocka-dev (the unit-test framework).
+# Debian packages only: libcmocka-dev (the unit-test framework), python3
+# (tests/json_check.py checks the JSON reports against their schema) and
+# bsdutils (script(1), which gives a test a terminal).
 set -e
-if [ -f /usr/include/cmocka.h ]; then
+need=""
+[ -f /usr/include/cmocka.h ] || need="$need libcmocka-dev"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+command -v script >/dev/null 2>&1 || need="$need bsdutils"
+if [ -z "$need" ]; then
 	exit 0
 fi
-echo "deps: installing libcmocka-dev (unit-test framework)"
+echo "deps: installing$need"
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: libcmocka-dev is missing and this is not root; run: sudo apt-get install -y libcmocka-dev" >&2
+	echo "deps: missing$need and this is not root; run: sudo apt-get install -y$need" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq libcmocka-dev >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq $need >/dev/null

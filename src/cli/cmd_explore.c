@@ -334,8 +334,12 @@ static void shown_name(const struct catalog_entry *e, const struct explore_opts 
 }
 
 static void report_one(const struct explore_cli *a, const struct catalog_entry *e,
-		       const char *name, struct explore_result *r, bool first)
+		       const char *name, struct explore_result *r, bool first, bool ok)
 {
+	struct report_verdict v = {
+		!e->has_expectation ? "none" : e->expect_finding ? "finding" : "clean", ok
+	};
+
 	const char *path = NULL;
 	char *cmd = NULL;
 
@@ -347,7 +351,7 @@ static void report_one(const struct explore_cli *a, const struct catalog_entry *
 	if (a->json) {
 		if (!first)
 			fputs(",\n", stdout);
-		report_json(stdout, name, r, cmd);
+		report_json(stdout, name, r, cmd, a->expected ? &v : NULL);
 	} else {
 		report_finding(stdout, name, r, cmd, &a->ropts);
 		if (path)
@@ -387,7 +391,7 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 		}
 		w->ok = as_expected(list[done], &w->r) && !w->r.interrupted;
 		if (!table) {
-			report_one(a, list[done], w->name, &w->r, done == 0);
+			report_one(a, list[done], w->name, &w->r, done == 0, w->ok);
 			fflush(stdout);
 		}
 		if (a->expected ? !w->ok : w->r.found)
@@ -400,7 +404,7 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 		print_table(rows, done);
 		for (size_t i = 0; i < done; i++) {
 			putchar('\n');
-			report_one(a, list[i], rows[i].name, &rows[i].r, i == 0);
+			report_one(a, list[i], rows[i].name, &rows[i].r, i == 0, rows[i].ok);
 		}
 	}
 	if (explore_stop) {

@@ -253,7 +253,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	cmd = cli_replay_command(token, a.file, a.scenario, &a.cfg);
 	if (a.json) {
-		report_json(stdout, shown, &r, cmd);
+		report_json(stdout, shown, &r, cmd, NULL);
 	} else if (r.found) {
 		report_finding(stdout, shown, &r, cmd, &a.ropts);
 	} else {

@@ -48,15 +48,21 @@ static void json_event(FILE *fp, const struct sim_event *e)
 }
 
 void report_json(FILE *fp, const char *program, const struct explore_result *r,
-		 const char *replay_cmd)
+		 const char *replay_cmd, const struct report_verdict *verdict)
 {
-	fputs("{\"program\":", fp);
+	fprintf(fp, "{\"schema_version\":%d,\"program\":", REPORT_JSON_VERSION);
 	json_str(fp, program);
+	if (verdict) {
+		fputs(",\"expected\":", fp);
+		json_str(fp, verdict->expected);
+		fprintf(fp, ",\"as_expected\":%s", verdict->as_expected ? "true" : "false");
+	}
 	fputs(",\"strategy\":", fp);
 	json_str(fp, r->strategy);
-	fprintf(fp, ",\"executions\":%llu,\"steps\":%llu,\"seconds\":%.6f,\"exhausted\":%s",
+	fprintf(fp, ",\"executions\":%llu,\"steps\":%llu,\"seconds\":%.6f,\"exhausted\":%s"
+		    ",\"interrupted\":%s",
 		(unsigned long long)r->executions, (unsigned long long)r->steps, r->seconds,
-		r->exhausted ? "true" : "false");
+		r->exhausted ? "true" : "false", r->interrupted ? "true" : "false");
 	fputs(",\"coverage\":", fp);
 	json_str(fp, r->coverage);
 	fprintf(fp, ",\"found\":%s", r->found ? "true" : "false");

@@ -36,8 +36,16 @@ void report_columns(FILE *fp, const struct sim_event *ev, size_t n, int ncpus,
 void report_finding(FILE *fp, const char *program, const struct explore_result *r,
 		    const char *replay_cmd, const struct report_opts *o);
 
+/* The JSON of a report (docs/JSON.md, schema version REPORT_JSON_VERSION).
+ * @verdict: with explore --expected/--all, the row's expectation
+ * ("clean", "finding" or "none") and whether it held; NULL otherwise. */
+#define REPORT_JSON_VERSION 1
+struct report_verdict {
+	const char *expected;
+	bool as_expected;
+};
 void report_json(FILE *fp, const char *program, const struct explore_result *r,
-		 const char *replay_cmd);
+		 const char *replay_cmd, const struct report_verdict *verdict);
 
 /* "1.2 ms", "3.40 s" */
 const char *report_duration(double seconds, char *buf, size_t n);
