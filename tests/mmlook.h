@@ -135,8 +135,11 @@ static inline void t_print_finding(const char *name, const struct explore_result
 	ro.max_events = full && *full && strcmp(full, "0") ? 0 : 80;
 	fprintf(stderr, "%s: %s: %s %s: %s\n", name, r->strategy,
 		sim_finding_kind_name(r->finding.kind), r->finding.id, r->finding.msg);
-	if (r->trace)
-		report_columns(stderr, r->trace, r->ntrace, r->ncpus, &r->finding, &ro);
+	if (r->trace) {
+		struct report_trace t = report_trace_of(r);
+
+		report_columns(stderr, &t, &r->finding, &ro);
+	}
 }
 
 /* Fail the cmocka test if the exploration erred or found something. */

@@ -79,6 +79,13 @@ void mm_prog_check_step(struct sim_exec *x, void *state)
 	check_all(s->k, CHECK_STEP);
 }
 
+void mm_prog_describe(struct sim_exec *x, void *state)
+{
+	struct mm_prog_state *s = state;
+
+	mm_describe_trace(s->k, x);
+}
+
 void mm_prog_destroy(struct sim_exec *x, void *state)
 {
 	struct mm_prog_state *s = state;

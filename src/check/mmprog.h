@@ -36,6 +36,7 @@ void mm_prog_setup(struct sim_exec *x, void *state);
 void mm_prog_run(struct sim_exec *x, void *state, int cpu);
 void mm_prog_check(struct sim_exec *x, void *state);
 void mm_prog_check_step(struct sim_exec *x, void *state);
+void mm_prog_describe(struct sim_exec *x, void *state);
 void mm_prog_destroy(struct sim_exec *x, void *state);
 
 #define MM_PROGRAM_CFG(ident, summ, n, state_type, setupfn, runfn, checkfn, cfgp)  \
@@ -52,6 +53,7 @@ void mm_prog_destroy(struct sim_exec *x, void *state);
 		.run = mm_prog_run,                                                  \
 		.check = mm_prog_check,                                              \
 		.check_step = mm_prog_check_step,                                    \
+		.describe = mm_prog_describe,                                        \
 		.destroy = mm_prog_destroy,                                          \
 	}
 

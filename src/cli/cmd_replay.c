@@ -260,7 +260,9 @@ int cmd_replay(int argc, char **argv)
 		printf("%s: the execution ran to the end without a finding\n", shown);
 		if (a.ropts.with_trace) {
 			putchar('\n');
-			report_columns(stdout, r.trace, r.ntrace, r.ncpus, NULL, &a.ropts);
+			struct report_trace t = report_trace_of(&r);
+
+			report_columns(stdout, &t, NULL, &a.ropts);
 		}
 	}
 	rc = r.found ? EXIT_FINDING : EXIT_CLEAN;

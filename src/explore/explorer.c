@@ -88,6 +88,28 @@ uint32_t explore_program_hash(const struct sim_program *p, const struct sim_conf
 	return hash;
 }
 
+/* The trace of @x's execution, with what the world said of its events. */
+static int capture_trace(struct sim_exec *x, struct explore_result *r)
+{
+	r->ncpus = x->ncpus;
+	r->ntrace = x->nev;
+	r->trace = malloc((x->nev ? x->nev : 1) * sizeof(*r->trace));
+	if (!r->trace)
+		return -1;
+	if (x->nev)	/* x->ev is NULL until the first event: memcpy(, NULL, 0) is undefined */
+		memcpy(r->trace, x->ev, x->nev * sizeof(*r->trace));
+	snprintf(r->legend, sizeof(r->legend), "%s", x->legend);
+	if (!x->described || !x->nev)
+		return 0;
+	r->desc = malloc(x->nev * sizeof(*r->desc));
+	r->descpool = malloc(x->descpool_len);
+	if (!r->desc || !r->descpool)
+		return -1;
+	memcpy(r->desc, x->desc, x->nev * sizeof(*r->desc));
+	memcpy(r->descpool, x->descpool, x->descpool_len);
+	return 0;
+}
+
 /* Keep what a report needs from the failing execution. */
 static int capture_failure(const struct sim_program *p, struct sim_exec *x,
 			   struct explore_result *r)
@@ -99,15 +121,10 @@ static int capture_failure(const struct sim_program *p, struct sim_exec *x,
 	r->found = true;
 	r->finding = x->finding;
 	r->failing_execution = r->executions;
-	r->ncpus = x->ncpus;
 	r->token = token_encode(name, hash, sim_trace_fingerprint(x), x->dec, x->ndec);
-	r->ntrace = x->nev;
-	r->trace = malloc((x->nev ? x->nev : 1) * sizeof(*r->trace));
-	if (!r->token || !r->trace)
+	if (!r->token)
 		return -1;
-	if (x->nev)	/* x->ev is NULL until the first event: memcpy(, NULL, 0) is undefined */
-		memcpy(r->trace, x->ev, x->nev * sizeof(*r->trace));
-	return 0;
+	return capture_trace(x, r);
 }
 
 static void fail_msg(struct explore_result *r, const char *what, const char *msg)
@@ -223,6 +240,8 @@ int explore_replay(const struct sim_program *p, const char *token, const struct 
 	}
 	s = strategy_replay_new(t.dec, t.ndec);
 	x = s ? sim_exec_new(p, cfg) : NULL;
+	if (x)
+		x->want_desc = true;	/* a replay is to be shown, finding or not */
 	if (!x) {
 		fail_msg(r, p->name, "cannot set up the replay");
 		goto out;
@@ -260,11 +279,10 @@ int explore_replay(const struct sim_program *p, const char *token, const struct 
 	}
 	if (!r->found) {
 		/* A passing replay still hands back its trace. */
-		r->ncpus = x->ncpus;
-		r->ntrace = x->nev;
-		r->trace = malloc((x->nev ? x->nev : 1) * sizeof(*r->trace));
-		if (r->trace && x->nev)
-			memcpy(r->trace, x->ev, x->nev * sizeof(*r->trace));
+		if (capture_trace(x, r)) {
+			fail_msg(r, p->name, "out of memory capturing the trace");
+			goto out;
+		}
 		r->token = strdup(token);
 	}
 	rc = 0;
@@ -280,6 +298,10 @@ void explore_result_free(struct explore_result *r)
 {
 	free(r->token);
 	free(r->trace);
+	free(r->desc);
+	free(r->descpool);
 	r->token = NULL;
 	r->trace = NULL;
+	r->desc = NULL;
+	r->descpool = NULL;
 }

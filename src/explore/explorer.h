@@ -51,6 +51,9 @@ struct explore_result {
 	char *token;			/* malloc'd when found */
 	struct sim_event *trace;	/* malloc'd copy of the failing trace */
 	size_t ntrace;
+	struct sim_desc *desc;		/* ntrace entries: what the world said of them, or NULL */
+	char *descpool;			/* their strings */
+	char legend[1024];		/* what the names stand for, or "" */
 	int ncpus;
 
 	bool error;			/* the exploration itself failed (see errmsg) */

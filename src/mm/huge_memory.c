@@ -453,7 +453,7 @@ void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned lo
 
 			__atomic_store_n(&pt->ptes[i].pte, pte_val(e), __ATOMIC_SEQ_CST);
 		}
-		sim_record(c, SIM_OP_WRITE_ONCE, site, 0, pfn, HPAGE_PMD_NR);
+		sim_record_at(c, SIM_OP_WRITE_ONCE, site, 0, pfn, HPAGE_PMD_NR, pt->ptes);
 	}
 	if (!migration) {
 		folio = page_folio(page);

@@ -20,6 +20,7 @@
 #define MAX_MMS 16
 #define MAX_UFFDS 16
 #define MAX_SWAPFILES_MODEL 4
+#define MM_MAX_REGION_NAMES 64
 
 /* The model's settings, the part of sysfs and the boot command line it has. */
 struct mm_config {
@@ -101,6 +102,20 @@ struct mm_kernel {
 	 * (kernel/signal.c) */
 	int fail_nth[SIM_MAX_CPUS + 1];
 	int sigkill[SIM_MAX_CPUS + 1];
+
+	/* model-only, for reports (describe.c): the names the program gave to
+	 * its mappings and processes */
+	struct mm_region_name {
+		const struct mm_struct *mm;
+		unsigned long start, len;
+		const char *name;
+	} region_names[MM_MAX_REGION_NAMES];
+	int nr_region_names;
+	struct mm_name {
+		const struct mm_struct *mm;
+		const char *name;
+	} mm_names[MAX_MMS];
+	int nr_mm_names;
 };
 
 /* The model kernel of the running execution. */
@@ -121,5 +136,14 @@ void *kzalloc_aligned(size_t size, size_t align);
 void *kmalloc_aligned(size_t size, size_t align);
 void kfree(void *p, size_t size);
 int mm_new_id(struct mm_kernel *k);
+
+/* Model-only, for reports: name a range of an address space, or an
+ * address space, as the program calls it (@name must outlive the
+ * execution); describe the recorded events of the running execution
+ * (describe.c, through sim_describe()). */
+void mm_name_region(struct mm_struct *mm, unsigned long start, unsigned long len,
+		    const char *name);
+void mm_name_mm(struct mm_struct *mm, const char *name);
+void mm_describe_trace(struct mm_kernel *k, struct sim_exec *x);
 
 #endif

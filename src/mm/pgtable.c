@@ -192,7 +192,7 @@ void set_ptes(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte, 
 		for (unsigned i = 0; i < nr; i++)
 			__atomic_store_n(&ptep[i].pte, pte_val(pte) + ((uint64_t)i << PAGE_SHIFT),
 					 __ATOMIC_SEQ_CST);
-		sim_record(c, SIM_OP_WRITE_ONCE, site, 0, pte_val(pte), nr);
+		sim_record_at(c, SIM_OP_WRITE_ONCE, site, 0, pte_val(pte), nr, ptep);
 	}
 }
 
@@ -205,7 +205,7 @@ bool pte_range_none(pte_t *pte, unsigned nr)
 
 	for (unsigned i = 0; i < nr && none; i++)
 		none = !__atomic_load_n(&pte[i].pte, __ATOMIC_SEQ_CST);
-	sim_record(c, SIM_OP_READ_ONCE, site, 0, none, nr);
+	sim_record_at(c, SIM_OP_READ_ONCE, site, 0, none, nr, pte);
 	return none;
 }
 

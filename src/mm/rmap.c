@@ -272,7 +272,8 @@ static int pages_mapcount_add(struct page *page, int nr, int d, const char *api)
 		if ((d > 0 && old == -1) || (d < 0 && old == 0))
 			changed++;
 	}
-	sim_record(c, SIM_OP_ATOMIC_ADD, site, 0, (uint64_t)nr, (uint64_t)(int64_t)d);
+	sim_record_at(c, SIM_OP_ATOMIC_ADD, site, 0, (uint64_t)nr, (uint64_t)(int64_t)d,
+		      &page->_mapcount);
 	(void)api;
 	return changed;
 }
@@ -290,7 +291,8 @@ static void pages_set_exclusive(struct page *page, int nr, bool set)
 		else
 			__atomic_fetch_and(&page[i].flags, ~(1UL << PG_anon_exclusive), __ATOMIC_SEQ_CST);
 	}
-	sim_record(c, set ? SIM_OP_SET_BIT : SIM_OP_CLEAR_BIT, site, 0, (uint64_t)nr, 0);
+	sim_record_at(c, set ? SIM_OP_SET_BIT : SIM_OP_CLEAR_BIT, site, 0, (uint64_t)nr, 0,
+		      &page->flags);
 }
 
 static void __folio_add_rmap_ptes(struct folio *folio, struct page *page, int nr)

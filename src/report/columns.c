@@ -57,9 +57,11 @@ static bool same_func(const char *a, const char *b)
 }
 
 /* Turn events into lines: headings, events and preemption marks. */
-static int build_lines(struct lines *ls, const struct sim_event *ev, size_t start, size_t n,
-		       int ncpus)
+static int build_lines(struct lines *ls, const struct report_trace *t, size_t start)
 {
+	const struct sim_event *ev = t->ev;
+	size_t n = t->n;
+	int ncpus = t->ncpus;
 	const char *func[SIM_MAX_CPUS] = { 0 };
 	int depth[SIM_MAX_CPUS], prev = -1, prev_indent = 0;
 	uint16_t prev_op = 0;
@@ -88,7 +90,7 @@ static int build_lines(struct lines *ls, const struct sim_event *ev, size_t star
 		}
 		if (!(l = add(ls, c, e->op == SIM_OP_CPU_EXIT ? 0 : e->depth * 2 + 2)))
 			return -1;
-		report_event(e, l->text, sizeof(l->text));
+		report_event_desc(e, t->desc ? &t->desc[i] : NULL, t->pool, l->text, sizeof(l->text));
 		prev = c;
 		prev_indent = l->indent;
 		prev_op = e->op;
@@ -115,9 +117,11 @@ static void print_cell(FILE *fp, int *at, int col, const struct line *l, int wid
 	}
 }
 
-void report_columns(FILE *fp, const struct sim_event *ev, size_t n, int ncpus,
-		    const struct sim_finding *f, const struct report_opts *o)
+void report_columns(FILE *fp, const struct report_trace *t, const struct sim_finding *f,
+		    const struct report_opts *o)
 {
+	size_t n = t->n;
+	int ncpus = t->ncpus;
 	struct lines ls = { 0 };
 	int width[SIM_MAX_CPUS], col[SIM_MAX_CPUS + 1];
 	size_t start = 0;
@@ -127,7 +131,7 @@ void report_columns(FILE *fp, const struct sim_event *ev, size_t n, int ncpus,
 		start = n - o->max_events;
 		fprintf(fp, "  ... %zu earlier events not shown (--full-trace shows all)\n", start);
 	}
-	if (build_lines(&ls, ev, start, n, ncpus)) {
+	if (build_lines(&ls, t, start)) {
 		fprintf(fp, "  (out of memory formatting the trace)\n");
 		free(ls.v);
 		return;

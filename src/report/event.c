@@ -68,27 +68,40 @@ static const char *other_op(const struct sim_event *e, const char *api, const ch
 	return buf;
 }
 
-const char *report_event(const struct sim_event *e, char *buf, size_t n)
+/* The object and the value part of @e, as described (or the raw ones). */
+struct described {
+	const char *obj, *val;
+};
+
+static const char *event_line(const struct sim_event *e, struct described d, char *buf,
+			      size_t n)
 {
 	const char *api = e->site && e->site->api ? e->site->api : sim_op_name(e->op);
-	const char *expr = e->site && e->site->expr ? e->site->expr : "";
+	const char *expr = d.obj ? d.obj : e->site && e->site->expr ? e->site->expr : "";
 	char a[32], b[32];
 
 	switch (sim_op_class((enum sim_op)e->op)) {
 	case 'R':
 		if (e->op == SIM_OP_CHOOSE)
 			return other_op(e, api, expr, buf, n);
-		snprintf(buf, n, "%s(%s) // got %s", api, expr, val_str(e->val, a, sizeof(a)));
+		snprintf(buf, n, "%s(%s) // got %s", api, expr,
+			 d.val ? d.val : val_str(e->val, a, sizeof(a)));
 		break;
 	case 'W':
-		snprintf(buf, n, "%s(%s, %s)", api, expr, val_str(e->val, a, sizeof(a)));
+		snprintf(buf, n, "%s(%s, %s)", api, expr, d.val ? d.val : val_str(e->val, a, sizeof(a)));
 		break;
 	case 'X':
-		snprintf(buf, n, "%s(%s) // %s -> %s", api, expr, val_str(e->val, a, sizeof(a)),
-			 val_str(e->val2, b, sizeof(b)));
+		if (d.val)
+			snprintf(buf, n, "%s(%s) // %s", api, expr, d.val);
+		else
+			snprintf(buf, n, "%s(%s) // %s -> %s", api, expr, val_str(e->val, a, sizeof(a)),
+				 val_str(e->val2, b, sizeof(b)));
 		break;
 	case 'C':
-		if (e->obj)
+		if (d.val)
+			snprintf(buf, n, "%s(%s) // %s%s", api, expr, e->obj ? "" : "failed: found ",
+				 d.val);
+		else if (e->obj)
 			snprintf(buf, n, "%s(%s, %s, %s) // ok", api, expr,
 				 val_str(e->val, a, sizeof(a)), val_str(e->val2, b, sizeof(b)));
 		else
@@ -108,6 +121,23 @@ const char *report_event(const struct sim_event *e, char *buf, size_t n)
 		return other_op(e, api, expr, buf, n);
 	}
 	return buf;
+}
+
+const char *report_event(const struct sim_event *e, char *buf, size_t n)
+{
+	return event_line(e, (struct described){ NULL, NULL }, buf, n);
+}
+
+const char *report_event_desc(const struct sim_event *e, const struct sim_desc *d,
+			      const char *pool, char *buf, size_t n)
+{
+	struct described w = { NULL, NULL };
+
+	if (d && pool) {
+		w.obj = d->obj ? pool + d->obj : NULL;
+		w.val = d->val ? pool + d->val : NULL;
+	}
+	return event_line(e, w, buf, n);
 }
 
 const char *report_duration(double s, char *buf, size_t n)

@@ -32,8 +32,12 @@ void report_finding(FILE *fp, const char *program, const struct explore_result *
 	if (r->finding.during[0])
 		fprintf(fp, "  during %s\n", r->finding.during);
 	if (o->with_trace) {
+		if (r->legend[0])
+			fprintf(fp, "  names: %s\n", r->legend);
 		fputc('\n', fp);
-		report_columns(fp, r->trace, r->ntrace, r->ncpus, &r->finding, o);
+		struct report_trace t = report_trace_of(r);
+
+		report_columns(fp, &t, &r->finding, o);
 		fputc('\n', fp);
 	}
 	if (replay_cmd)

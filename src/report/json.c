@@ -25,7 +25,8 @@ static void json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-static void json_event(FILE *fp, const struct sim_event *e)
+static void json_event(FILE *fp, const struct sim_event *e, const struct sim_desc *d,
+		       const char *pool)
 {
 	const char *file = e->site && e->site->file ? strrchr(e->site->file, '/') : NULL;
 	char text[256];
@@ -43,7 +44,15 @@ static void json_event(FILE *fp, const struct sim_event *e)
 	fprintf(fp, ",\"line\":%d,\"depth\":%d,\"val\":%llu,\"val2\":%llu,\"obj\":%u,\"text\":",
 		e->site ? e->site->line : 0, e->depth, (unsigned long long)e->val,
 		(unsigned long long)e->val2, e->obj);
-	json_str(fp, report_event(e, text, sizeof(text)));
+	json_str(fp, report_event_desc(e, d, pool, text, sizeof(text)));
+	if (d && pool && d->obj) {
+		fputs(",\"object\":", fp);
+		json_str(fp, pool + d->obj);
+	}
+	if (d && pool && d->val) {
+		fputs(",\"value\":", fp);
+		json_str(fp, pool + d->val);
+	}
 	fputc('}', fp);
 }
 
@@ -91,7 +100,7 @@ void report_json(FILE *fp, const char *program, const struct explore_result *r,
 	for (size_t i = 0; i < r->ntrace; i++) {
 		if (i)
 			fputc(',', fp);
-		json_event(fp, &r->trace[i]);
+		json_event(fp, &r->trace[i], r->desc ? &r->desc[i] : NULL, r->descpool);
 	}
 	fputs("]}\n", fp);
 }

@@ -26,11 +26,30 @@ struct report_opts {
 
 void report_opts_default(struct report_opts *o);
 
-/* Format @e as one line ("READ_ONCE(s->counter) // got 0"); returns @buf. */
-const char *report_event(const struct sim_event *e, char *buf, size_t n);
+/* A trace to show: its events and, if the world described them, what
+ * each touched and its values decoded (sim_desc). */
+struct report_trace {
+	const struct sim_event *ev;
+	size_t n;
+	int ncpus;
+	const struct sim_desc *desc;	/* n entries, or NULL */
+	const char *pool;
+};
 
-void report_columns(FILE *fp, const struct sim_event *ev, size_t n, int ncpus,
-		    const struct sim_finding *f, const struct report_opts *o);
+static inline struct report_trace report_trace_of(const struct explore_result *r)
+{
+	return (struct report_trace){ r->trace, r->ntrace, r->ncpus, r->desc, r->descpool };
+}
+
+/* Format @e as one line ("READ_ONCE(s->counter) // got 0"); returns @buf.
+ * With @d, the object and values as the world named them
+ * ("READ_ONCE(src_pte[0]) // got swp(S1)"). */
+const char *report_event(const struct sim_event *e, char *buf, size_t n);
+const char *report_event_desc(const struct sim_event *e, const struct sim_desc *d,
+			      const char *pool, char *buf, size_t n);
+
+void report_columns(FILE *fp, const struct report_trace *t, const struct sim_finding *f,
+		    const struct report_opts *o);
 
 /* @replay_cmd: the ready command that replays the finding (may be NULL). */
 void report_finding(FILE *fp, const char *program, const struct explore_result *r,

@@ -260,6 +260,12 @@ static void define_name(struct scen_run *r, const struct scen_op *op, const stru
 		r->v[i].len = res->len;
 		r->v[i].obj = res->ptr;
 		__atomic_store_n(&r->v[i].state, NAME_READY, __ATOMIC_RELEASE);
+		/* For reports: the model names what it shows after ours. */
+		if (r->sc->names[i].kind == SK_MAPPING)
+			mm_name_region(r->v[process_of(r, op)].obj, res->addr, res->len,
+				       r->sc->names[i].name);
+		else if (r->sc->names[i].kind == SK_PROCESS)
+			mm_name_mm(res->ptr, r->sc->names[i].name);
 	}
 	if (r->sc->names[i].shared)
 		wake_up_all(&r->wq);
@@ -310,6 +316,7 @@ static void scen_setup(struct mm_kernel *k, void *user)
 				 sc->path, i);
 	r->v[0].obj = mmt_mm_create();
 	r->v[0].state = NAME_READY;
+	mm_name_mm(r->v[0].obj, "main");
 	run_ops(r, sc->setup_start, sc->setup_end);
 }
 
@@ -359,6 +366,7 @@ const struct sim_program *scenario_program(struct scenario *sc)
 			.run = mm_prog_run,
 			.check = mm_prog_check,
 			.check_step = mm_prog_check_step,
+			.describe = mm_prog_describe,
 			.destroy = mm_prog_destroy,
 		};
 	}

@@ -327,6 +327,9 @@ enum sim_outcome sim_explore_once(struct sim_exec *x, struct sim_chooser ch)
 		if (!x->failed && !x->diverged)
 			sim_exec_run_seq(x, x->prog->check);
 	}
+	/* An execution to be shown: its world names what the events touched. */
+	if (x->cfg.trace && x->prog->describe && (x->failed || x->want_desc) && !x->diverged)
+		sim_exec_run_seq(x, x->prog->describe);
 	if (x->prog->destroy)
 		x->prog->destroy(x, x->state);
 	x->state = NULL;

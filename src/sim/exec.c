@@ -76,7 +76,68 @@ void sim_exec_free(struct sim_exec *x)
 	free(x->cpus);
 	free(x->dec);
 	free(x->ev);
+	free(x->desc);
+	free(x->descpool);
 	free(x);
+}
+
+static uint32_t desc_string(struct sim_exec *x, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	uint32_t at;
+
+	if (!*s)
+		return 0;
+	if (x->descpool_len + n > x->descpool_cap) {
+		size_t cap = (x->descpool_len + n) * 2;
+		char *p = realloc(x->descpool, cap);
+
+		if (!p) {
+			fprintf(stderr, "mmtwin: out of memory describing the trace\n");
+			exit(3);
+		}
+		x->descpool = p;
+		x->descpool_cap = cap;
+	}
+	at = (uint32_t)x->descpool_len;
+	memcpy(x->descpool + at, s, n);
+	x->descpool_len += n;
+	return at;
+}
+
+void sim_describe_legend(struct sim_exec *x, const char *legend)
+{
+	snprintf(x->legend, sizeof(x->legend), "%s", legend);
+}
+
+void sim_describe(struct sim_exec *x, size_t i, const char *obj, const char *val)
+{
+	if (!x->described) {
+		if (x->nev > x->desc_cap) {
+			struct sim_desc *d = realloc(x->desc, x->nev * sizeof(*d));
+
+			if (!d) {
+				fprintf(stderr, "mmtwin: out of memory describing the trace\n");
+				exit(3);
+			}
+			x->desc = d;
+			x->desc_cap = x->nev;
+		}
+		memset(x->desc, 0, x->nev * sizeof(*x->desc));
+		if (!x->descpool && !(x->descpool = malloc(x->descpool_cap = 4096))) {
+			fprintf(stderr, "mmtwin: out of memory describing the trace\n");
+			exit(3);
+		}
+		x->descpool[0] = 0;	/* offset 0: nothing to say */
+		x->descpool_len = 1;
+		x->described = true;
+	}
+	if (i >= x->nev)
+		return;
+	if (obj)
+		x->desc[i].obj = desc_string(x, obj);
+	if (val)
+		x->desc[i].val = desc_string(x, val);
 }
 
 static void cpu_reset(struct sim_exec *x, struct sim_cpu *c, int id, bool seq)
@@ -108,6 +169,8 @@ void sim_exec_reset(struct sim_exec *x, const struct sim_backend *be)
 	x->nblocked = 0;
 	x->ndec = 0;
 	x->nev = 0;
+	x->described = false;
+	x->legend[0] = 0;
 	x->failed = false;
 	x->diverged = false;
 	x->stop = 0;
@@ -222,7 +285,7 @@ void sim_fail(enum sim_finding_kind kind, const char *id, const char *fmt, ...)
 /* ---- trace -------------------------------------------------------------- */
 
 void sim_record_event(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
-		      uint32_t obj, uint64_t val, uint64_t val2)
+		      uint32_t obj, uint64_t val, uint64_t val2, const volatile void *addr)
 {
 	struct sim_exec *x;
 
@@ -243,7 +306,7 @@ void sim_record_event(struct sim_cpu *c, enum sim_op op, const struct sim_site *
 		x->ev_cap = cap;
 	}
 	x->ev[x->nev++] = (struct sim_event){
-		.site = site, .val = val, .val2 = val2, .obj = obj,
+		.site = site, .val = val, .val2 = val2, .addr = (uintptr_t)addr, .obj = obj,
 		.op = (uint16_t)op, .cpu = (uint8_t)c->id, .depth = (uint8_t)c->depth,
 	};
 }

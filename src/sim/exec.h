@@ -106,6 +106,10 @@ struct sim_program {
 	void (*check)(struct sim_exec *x, void *state);
 	/* Optional: invariants checked before every step when enabled. */
 	void (*check_step)(struct sim_exec *x, void *state);
+	/* Optional: describe the recorded events (sim_describe()) of an
+	 * execution that is to be shown - one with a finding, or a replay -
+	 * while its state still exists; runs on the sequential pseudo-CPU. */
+	void (*describe)(struct sim_exec *x, void *state);
 	/* Release the state; always called when create() was. */
 	void (*destroy)(struct sim_exec *x, void *state);
 };
@@ -145,10 +149,21 @@ struct sim_event {
 	const struct sim_site *site;
 	uint64_t val;		/* value read / returned / written */
 	uint64_t val2;		/* second operand (cmpxchg new, rmw operand) */
+	uintptr_t addr;		/* the word or lock it touched (for reports; never hashed), 0 */
 	uint32_t obj;		/* lock object id, 0 if none */
 	uint16_t op;		/* enum sim_op */
 	uint8_t cpu;
 	uint8_t depth;		/* model call depth (SIM_FN) */
+};
+
+/*
+ * What the world that ran an execution says about one of its events, for
+ * reports: the object it touched ("src_pte[0]", "folio A->_refcount") and
+ * its value(s) decoded ("swp(S1)", "present(folio A, rw)"): offsets into a
+ * string pool, 0 for nothing to say.
+ */
+struct sim_desc {
+	uint32_t obj, val;
 };
 
 /* ---- CPUs -------------------------------------------------------------- */
@@ -262,6 +277,14 @@ struct sim_exec {
 	size_t ndec, dec_cap;
 	struct sim_event *ev;
 	size_t nev, ev_cap;
+	/* the events described (prog->describe), when want_desc or a finding */
+	bool want_desc;
+	bool described;			/* desc[0, nev) holds this execution's descriptions */
+	struct sim_desc *desc;
+	size_t desc_cap;
+	char *descpool;			/* the strings; offset 0 is "" */
+	size_t descpool_len, descpool_cap;
+	char legend[1024];		/* what the names stand for ("folio A = pfn 2, ...") */
 
 	/* outcome */
 	bool failed;
@@ -322,14 +345,27 @@ struct sim_backend {
 extern const struct sim_backend sim_explore_backend;
 extern const struct sim_backend sim_stress_backend;
 
-/* Record an event for the running CPU (explore traces only). */
+/* Record an event for the running CPU (explore traces only); @addr: the
+ * memory word or lock it touched, for reports to name. */
 void sim_record_event(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
-		      uint32_t obj, uint64_t val, uint64_t val2);
+		      uint32_t obj, uint64_t val, uint64_t val2, const volatile void *addr);
 static inline void sim_record(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
 			      uint32_t obj, uint64_t val, uint64_t val2)
 {
 	if (c && !c->seq && c->x->cfg.trace)
-		sim_record_event(c, op, site, obj, val, val2);
+		sim_record_event(c, op, site, obj, val, val2, NULL);
 }
+static inline void sim_record_at(struct sim_cpu *c, enum sim_op op, const struct sim_site *site,
+				 uint32_t obj, uint64_t val, uint64_t val2, const volatile void *addr)
+{
+	if (c && !c->seq && c->x->cfg.trace)
+		sim_record_event(c, op, site, obj, val, val2, addr);
+}
+
+/* Say what event @i of the execution touched and what its values mean
+ * (either may be NULL); for prog->describe(). */
+void sim_describe(struct sim_exec *x, size_t i, const char *obj, const char *val);
+/* What the names used in the descriptions stand for, one line. */
+void sim_describe_legend(struct sim_exec *x, const char *legend);
 
 #endif

@@ -128,7 +128,7 @@ void sim_spin_lock(spinlock_t *l, int subclass, const struct sim_site *site)
 		sim_block_on(c, l, &l->dep, site, SIM_OP_SPIN_LOCK, 0);
 	set_owner(&l->owner, c);
 	lockdep_push(c, &l->dep, subclass, false, false, true, site);
-	sim_record(c, SIM_OP_SPIN_LOCK, site, l->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_SPIN_LOCK, site, l->dep.id, 0, 0, l);
 }
 
 bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
@@ -140,7 +140,7 @@ bool sim_spin_trylock(spinlock_t *l, const struct sim_site *site)
 		set_owner(&l->owner, c);
 		lockdep_push(c, &l->dep, 0, false, true, true, site);
 	}
-	sim_record(c, SIM_OP_SPIN_TRYLOCK, site, l->dep.id, ok, 0);
+	sim_record_at(c, SIM_OP_SPIN_TRYLOCK, site, l->dep.id, ok, 0, l);
 	return ok;
 }
 
@@ -152,7 +152,7 @@ void sim_spin_unlock(spinlock_t *l, const struct sim_site *site)
 	set_owner(&l->owner, NULL);
 	release_word(c, &l->locked);
 	sim_wake_obj(c, l);
-	sim_record(c, SIM_OP_SPIN_UNLOCK, site, l->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_SPIN_UNLOCK, site, l->dep.id, 0, 0, l);
 }
 
 static bool lock_before(const spinlock_t *a, const spinlock_t *b)
@@ -204,7 +204,7 @@ void sim_mutex_lock(struct mutex *m, const struct sim_site *site)
 		sim_block_on(c, m, &m->dep, site, SIM_OP_MUTEX_LOCK, 0);
 	set_owner(&m->owner, c);
 	lockdep_push(c, &m->dep, 0, false, false, false, site);
-	sim_record(c, SIM_OP_MUTEX_LOCK, site, m->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_MUTEX_LOCK, site, m->dep.id, 0, 0, m);
 }
 
 bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
@@ -216,7 +216,7 @@ bool sim_mutex_trylock(struct mutex *m, const struct sim_site *site)
 		set_owner(&m->owner, c);
 		lockdep_push(c, &m->dep, 0, false, true, false, site);
 	}
-	sim_record(c, SIM_OP_MUTEX_TRYLOCK, site, m->dep.id, ok, 0);
+	sim_record_at(c, SIM_OP_MUTEX_TRYLOCK, site, m->dep.id, ok, 0, m);
 	return ok;
 }
 
@@ -228,7 +228,7 @@ void sim_mutex_unlock(struct mutex *m, const struct sim_site *site)
 	set_owner(&m->owner, NULL);
 	release_word(c, &m->locked);
 	sim_wake_obj(c, m);
-	sim_record(c, SIM_OP_MUTEX_UNLOCK, site, m->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_MUTEX_UNLOCK, site, m->dep.id, 0, 0, m);
 }
 
 /* ---- lock bits ------------------------------------------------------ */
@@ -256,7 +256,7 @@ void sim_bit_lock(unsigned long *word, int nr, const struct lockdep_map *dep,
 	while (!take_bit(c, word, nr))
 		sim_block_on(c, word, dep, site, SIM_OP_BIT_LOCK, 0);
 	lockdep_push(c, dep, 0, false, false, false, site);
-	sim_record(c, SIM_OP_BIT_LOCK, site, dep->id, 0, 0);
+	sim_record_at(c, SIM_OP_BIT_LOCK, site, dep->id, 0, 0, word);
 }
 
 bool sim_bit_trylock(unsigned long *word, int nr, const struct lockdep_map *dep,
@@ -267,7 +267,7 @@ bool sim_bit_trylock(unsigned long *word, int nr, const struct lockdep_map *dep,
 
 	if (ok)
 		lockdep_push(c, dep, 0, false, true, false, site);
-	sim_record(c, SIM_OP_BIT_TRYLOCK, site, dep->id, ok, 0);
+	sim_record_at(c, SIM_OP_BIT_TRYLOCK, site, dep->id, ok, 0, word);
 	return ok;
 }
 
@@ -284,7 +284,7 @@ void sim_bit_unlock(unsigned long *word, int nr, const struct lockdep_map *dep,
 	else
 		__atomic_fetch_and(word + nr / BITS_PER_LONG, ~mask, __ATOMIC_RELEASE);
 	sim_wake_obj(c, word);
-	sim_record(c, SIM_OP_BIT_UNLOCK, site, dep ? dep->id : 0, 0, 0);
+	sim_record_at(c, SIM_OP_BIT_UNLOCK, site, dep ? dep->id : 0, 0, 0, word);
 }
 
 void sim_bit_wake(unsigned long *word)
@@ -300,7 +300,7 @@ void sim_bit_wait(unsigned long *word, int nr, const struct sim_site *site)
 	sim_might_sleep(site);
 	while (__atomic_load_n(word + nr / BITS_PER_LONG, __ATOMIC_ACQUIRE) & mask)
 		sim_block_on(c, word, NULL, site, SIM_OP_BIT_LOCK, 0);
-	sim_record(c, SIM_OP_BIT_LOCK, site, 0, 0, 0);
+	sim_record_at(c, SIM_OP_BIT_LOCK, site, 0, 0, 0, word);
 }
 
 /* ---- read-write semaphores -------------------------------------------- */
@@ -356,7 +356,7 @@ void sim_down_read(struct rw_semaphore *s, const struct sim_site *site)
 	while (!try_read(c, s))
 		sim_block_on(c, s, &s->dep, site, SIM_OP_DOWN_READ, 0);
 	lockdep_push(c, &s->dep, 0, true, false, false, site);
-	sim_record(c, SIM_OP_DOWN_READ, site, s->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_DOWN_READ, site, s->dep.id, 0, 0, s);
 }
 
 bool sim_down_read_trylock(struct rw_semaphore *s, const struct sim_site *site)
@@ -366,7 +366,7 @@ bool sim_down_read_trylock(struct rw_semaphore *s, const struct sim_site *site)
 
 	if (ok)
 		lockdep_push(c, &s->dep, 0, true, true, false, site);
-	sim_record(c, SIM_OP_DOWN_READ_TRYLOCK, site, s->dep.id, ok, 0);
+	sim_record_at(c, SIM_OP_DOWN_READ_TRYLOCK, site, s->dep.id, ok, 0, s);
 	return ok;
 }
 
@@ -380,7 +380,7 @@ void sim_up_read(struct rw_semaphore *s, const struct sim_site *site)
 	else
 		__atomic_fetch_sub(&s->count, 1, __ATOMIC_RELEASE);
 	sim_wake_obj(c, s);
-	sim_record(c, SIM_OP_UP_READ, site, s->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_UP_READ, site, s->dep.id, 0, 0, s);
 }
 
 void sim_down_write(struct rw_semaphore *s, const struct sim_site *site)
@@ -403,7 +403,7 @@ void sim_down_write_nested(struct rw_semaphore *s, int subclass, const struct si
 	}
 	set_owner(&s->owner, c);
 	lockdep_push(c, &s->dep, subclass, false, false, false, site);
-	sim_record(c, SIM_OP_DOWN_WRITE, site, s->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_DOWN_WRITE, site, s->dep.id, 0, 0, s);
 }
 
 bool sim_down_write_trylock(struct rw_semaphore *s, const struct sim_site *site)
@@ -415,7 +415,7 @@ bool sim_down_write_trylock(struct rw_semaphore *s, const struct sim_site *site)
 		set_owner(&s->owner, c);
 		lockdep_push(c, &s->dep, 0, false, true, false, site);
 	}
-	sim_record(c, SIM_OP_DOWN_WRITE_TRYLOCK, site, s->dep.id, ok, 0);
+	sim_record_at(c, SIM_OP_DOWN_WRITE_TRYLOCK, site, s->dep.id, ok, 0, s);
 	return ok;
 }
 
@@ -430,7 +430,7 @@ void sim_up_write(struct rw_semaphore *s, const struct sim_site *site)
 	else
 		__atomic_store_n(&s->count, 0, __ATOMIC_RELEASE);
 	sim_wake_obj(c, s);
-	sim_record(c, SIM_OP_UP_WRITE, site, s->dep.id, 0, 0);
+	sim_record_at(c, SIM_OP_UP_WRITE, site, s->dep.id, 0, 0, s);
 }
 
 /* ---- assertions --------------------------------------------------------- */

@@ -194,7 +194,7 @@ void sim_load(const volatile void *p, void *out, size_t size, enum sim_op op,
 	uint64_t v = load_n(p, size);
 
 	from_u64(out, v, size);
-	sim_record(c, op, site, 0, v, 0);
+	sim_record_at(c, op, site, 0, v, 0, p);
 }
 
 void sim_store(volatile void *p, const void *in, size_t size, enum sim_op op,
@@ -207,7 +207,7 @@ void sim_store(volatile void *p, const void *in, size_t size, enum sim_op op,
 		plain_store(p, v, size);
 	else
 		store_n(p, v, size);
-	sim_record(c, op, site, 0, v, 0);
+	sim_record_at(c, op, site, 0, v, 0, p);
 }
 
 bool sim_cmpxchg(volatile void *p, void *expected, const void *desired, size_t size,
@@ -219,7 +219,7 @@ bool sim_cmpxchg(volatile void *p, void *expected, const void *desired, size_t s
 
 	from_u64(expected, old, size);
 	/* val: the value found; val2: the value stored on success; obj: success. */
-	sim_record(c, SIM_OP_CMPXCHG, site, ok, old, new);
+	sim_record_at(c, SIM_OP_CMPXCHG, site, ok, old, new, p);
 	return ok;
 }
 
@@ -234,7 +234,7 @@ void sim_xchg(volatile void *p, void *inout, size_t size, const struct sim_site 
 		while (!cas_n(p, &old, new, size))
 			;
 	from_u64(inout, old, size);
-	sim_record(c, SIM_OP_XCHG, site, 0, old, new);
+	sim_record_at(c, SIM_OP_XCHG, site, 0, old, new, p);
 }
 
 int64_t sim_rmw(volatile void *p, size_t size, enum sim_op op, enum sim_arith ar, int64_t a,
@@ -268,7 +268,7 @@ int64_t sim_rmw(volatile void *p, size_t size, enum sim_op op, enum sim_arith ar
 			break;
 	}
 done:
-	sim_record(c, op, site, 0, old, new);
+	sim_record_at(c, op, site, 0, old, new, p);
 	return sign_extend(old, size);
 }
 
@@ -278,7 +278,7 @@ bool sim_test_bit(int nr, const volatile unsigned long *addr, const struct sim_s
 	uint64_t w = load_n(addr + nr / 64, sizeof(unsigned long));
 	bool bit = (w >> (nr % 64)) & 1;
 
-	sim_record(c, SIM_OP_TEST_BIT, site, 0, bit, w);
+	sim_record_at(c, SIM_OP_TEST_BIT, site, 0, bit, w, addr + nr / 64);
 	return bit;
 }
 
