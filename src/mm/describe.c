@@ -26,6 +26,7 @@ enum span_kind {
 	SP_SWAP_CACHE,
 	SP_SWAP_LOCK,
 	SP_SWAP_CACHE_LOCK,
+	SP_SWAP_INFO,	/* the rest of the swap_info_struct */
 	SP_MM,		/* obj = mm_struct */
 	SP_VMA,		/* obj = vm_area_struct */
 };
@@ -232,6 +233,7 @@ static void spans_build(struct namer *n)
 		span_add(n, si->cache, si->max * sizeof(*si->cache), SP_SWAP_CACHE, si, NULL, 0);
 		span_add(n, &si->lock, sizeof(si->lock), SP_SWAP_LOCK, si, NULL, 0);
 		span_add(n, &si->cache_lock, sizeof(si->cache_lock), SP_SWAP_CACHE_LOCK, si, NULL, 0);
+		span_add(n, si, sizeof(*si), SP_SWAP_INFO, si, NULL, 0);
 	}
 	qsort(n->spans, n->nspans, sizeof(*n->spans), span_cmp);
 }
@@ -569,6 +571,11 @@ static void describe_swap(struct namer *n, struct sim_exec *x, size_t i, const s
 			 sp->kind == SP_SWAP_LOCK ? "lock" : "cache_lock");
 		val[0] = 0;
 		break;
+	case SP_SWAP_INFO:
+		snprintf(s, sizeof(s), "swap%d", si->type);
+		substitute(e->site->expr ? e->site->expr : "", s, label, sizeof(label));
+		val[0] = 0;
+		break;
 	default:
 		return;
 	}
@@ -627,6 +634,7 @@ static void describe_event(struct namer *n, struct sim_exec *x, size_t i)
 	case SP_SWAP_CACHE:
 	case SP_SWAP_LOCK:
 	case SP_SWAP_CACHE_LOCK:
+	case SP_SWAP_INFO:
 		describe_swap(n, x, i, e, sp);
 		break;
 	case SP_MM:

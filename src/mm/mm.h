@@ -250,7 +250,7 @@ static inline uint64_t mapping_trace(unsigned long m)
 		const struct sim_site *__mmt_s = SIM_SITE("READ_ONCE", expr);  \
 		struct sim_cpu *__mmt_c = sim_enter(__mmt_s);                  \
 		__typeof__(x) __mmt_v = __atomic_load_n(&(x), __ATOMIC_SEQ_CST); \
-		sim_record(__mmt_c, SIM_OP_READ_ONCE, __mmt_s, 0, trace(__mmt_v), 0); \
+		sim_record_at(__mmt_c, SIM_OP_READ_ONCE, __mmt_s, 0, trace(__mmt_v), 0, &(x)); \
 		__mmt_v;                                                       \
 	})
 #define MM_OBJ_WRITE(x, val, trace, expr)                                      \
@@ -259,7 +259,7 @@ static inline uint64_t mapping_trace(unsigned long m)
 		struct sim_cpu *__mmt_c = sim_enter(__mmt_s);                  \
 		__typeof__(x) __mmt_v = (val);                                 \
 		__atomic_store_n(&(x), __mmt_v, __ATOMIC_SEQ_CST);             \
-		sim_record(__mmt_c, SIM_OP_WRITE_ONCE, __mmt_s, 0, trace(__mmt_v), 0); \
+		sim_record_at(__mmt_c, SIM_OP_WRITE_ONCE, __mmt_s, 0, trace(__mmt_v), 0, &(x)); \
 	} while (0)
 
 #define READ_ONCE_MAPPING(f) MM_OBJ_READ((f)->mapping, mapping_trace, #f "->mapping")
