@@ -337,6 +337,40 @@ static void cache_text(struct namer *n, uint64_t v, char *buf, size_t len)
 		folio_name(n, (unsigned long)v, false, buf, len);
 }
 
+/* folio->mapping as traced (mapping_trace): an anon_vma or a file, by id. */
+static void mapping_text(struct namer *n, uint64_t v, char *buf, size_t len)
+{
+	(void)n;
+	if (!v)
+		snprintf(buf, len, "none");
+	else if (v & PAGE_MAPPING_ANON)
+		snprintf(buf, len, "anon_vma %llu", (unsigned long long)(v >> 1));
+	else
+		snprintf(buf, len, "file %llu", (unsigned long long)(v >> 1));
+}
+
+/* folio->index of an anonymous folio: the page offset of the address it
+ * was mapped at (vm_pgoff is vm_start's page), named after the mapping. */
+static void index_text(struct namer *n, uint64_t v, char *buf, size_t len)
+{
+	const struct mm_region_name *r = region_of(n->k, NULL, (unsigned long)v << PAGE_SHIFT);
+
+	if (!r)
+		snprintf(buf, len, "%#llx", (unsigned long long)v);
+	else if (((unsigned long)v << PAGE_SHIFT) == r->start)
+		snprintf(buf, len, "index of %s", r->name);
+	else
+		snprintf(buf, len, "index of %s+%lup", r->name,
+			 (((unsigned long)v << PAGE_SHIFT) - r->start) >> PAGE_SHIFT);
+}
+
+/* An atomic_t: a signed 32-bit number (mapcounts start at -1). */
+static void int_text(struct namer *n, uint64_t v, char *buf, size_t len)
+{
+	(void)n;
+	snprintf(buf, len, "%d", (int)(int32_t)v);
+}
+
 static const char *const flag_names[__NR_PAGEFLAGS] = {
 	"locked", "writeback", "referenced", "uptodate", "dirty", "lru", "head", "tail",
 	"active", "swapcache", "swapbacked", "reserved", "mlocked", "anon_exclusive", "buddy",
@@ -496,6 +530,17 @@ static void describe_page(struct namer *n, struct sim_exec *x, size_t i, const s
 	else if (flags && (e->op == SIM_OP_SET_BIT || e->op == SIM_OP_CLEAR_BIT) &&
 		 e->val2 != 0)
 		flags_diff(e->val, e->val2, val, sizeof(val));
+	else if (off == offsetof(struct page, mapping))
+		values(n, e, mapping_text, val, sizeof(val));
+	else if (off == offsetof(struct page, index))
+		values(n, e, index_text, val, sizeof(val));
+	else if (off >= offsetof(struct page, _mapcount) && off < offsetof(struct page, head) &&
+		 e->val2 != 0xffffffffffffffffULL)
+		values(n, e, int_text, val, sizeof(val));
+	else if (off >= offsetof(struct page, _large_mapcount) &&
+		 off < offsetof(struct page, _mapcount) && (unsigned)(off & 3) == 0 &&
+		 pfn != n->k->mem_map[pfn].head)
+		values(n, e, int_text, val, sizeof(val));
 	sim_describe(x, i, label, val[0] ? val : NULL);
 }
 
