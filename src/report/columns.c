@@ -80,6 +80,18 @@ static int build_lines(struct lines *ls, const struct report_trace *t, size_t st
 				return -1;
 			snprintf(l->text, sizeof(l->text), "<preempted>");
 		}
+		/* A named mark of the program (a scenario operation begins): at the
+		 * left of its column, and the next event gets its heading again. */
+		if (e->op == SIM_OP_NOTE && t->desc && t->desc[i].obj) {
+			if (!(l = add(ls, c, 0)))
+				return -1;
+			report_event_desc(e, &t->desc[i], t->pool, l->text, sizeof(l->text));
+			func[c] = NULL;
+			prev = c;
+			prev_indent = 0;
+			prev_op = e->op;
+			continue;
+		}
 		if (e->op != SIM_OP_CPU_EXIT &&
 		    (!same_func(func[c], e->site->func) || depth[c] != e->depth)) {
 			if (!(l = add(ls, c, e->depth * 2)))

@@ -76,6 +76,11 @@ struct described {
 static const char *event_line(const struct sim_event *e, struct described d, char *buf,
 			      size_t n)
 {
+	/* A program's own mark, named: a user-level operation begins. */
+	if (e->op == SIM_OP_NOTE && d.obj) {
+		snprintf(buf, n, "[%s]", d.obj);
+		return buf;
+	}
 	const char *api = e->site && e->site->api ? e->site->api : sim_op_name(e->op);
 	const char *expr = d.obj ? d.obj : e->site && e->site->expr ? e->site->expr : "";
 	char a[32], b[32];

@@ -285,6 +285,10 @@ static void log_op(struct scen_run *r, const struct scen_op *op, const struct sc
 	fflush(fp);
 }
 
+/* The trace marks where each operation of a CPU block starts (not a
+ * scheduling point); describe() names it after the line. */
+static const struct sim_site scen_op_site = { "scenario", __FILE__, __LINE__, "note", "op" };
+
 static void run_ops(struct scen_run *r, int start, int end)
 {
 	for (int i = start; i < end; i++) {
@@ -292,6 +296,7 @@ static void run_ops(struct scen_run *r, int start, int end)
 		struct scen_result res;
 
 		memset(&res, 0, sizeof(res));
+		sim_note_site((uint64_t)i, &scen_op_site);
 		sim_current()->doing = op->during;
 		op->def->exec(r, op, &res);
 		sim_current()->doing = NULL;
@@ -338,6 +343,18 @@ static void scen_final(struct mm_kernel *k, void *user)
 
 /* ---- the program ------------------------------------------------------------------------- */
 
+/* The model names what the events touched; the operation marks get their
+ * lines. */
+static void scen_describe(struct sim_exec *x, void *state)
+{
+	struct scen_run *r = mm_prog_user(state);
+
+	mm_prog_describe(x, state);
+	for (size_t i = 0; i < x->nev; i++)
+		if (x->ev[i].site == &scen_op_site && x->ev[i].val < (uint64_t)r->sc->nops)
+			sim_describe(x, i, r->sc->ops[x->ev[i].val].text, NULL);
+}
+
 static void *scen_create(struct sim_exec *x, void *arg)
 {
 	struct scenario *sc = arg;
@@ -366,7 +383,7 @@ const struct sim_program *scenario_program(struct scenario *sc)
 			.run = mm_prog_run,
 			.check = mm_prog_check,
 			.check_step = mm_prog_check_step,
-			.describe = mm_prog_describe,
+			.describe = scen_describe,
 			.destroy = mm_prog_destroy,
 		};
 	}
