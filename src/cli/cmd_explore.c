@@ -174,7 +174,10 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 	case OPT_ALL: a->all = true; return 0;
 	case OPT_EXPECTED: a->expected = true; return 0;
 	case OPT_JSON: a->json = true; return 0;
-	case OPT_FULL: a->ropts.max_events = 0; return 0;
+	case OPT_FULL:
+		a->ropts.max_events = 0;
+		a->ropts.slice = false;
+		return 0;
 	case 'q': a->quiet = true; return 0;
 	case 'o': a->out = arg; return 0;
 	case OPT_NO_SAVE: a->save = false; return 0;

@@ -156,7 +156,10 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 		case 's': a->scenario = optarg; break;
 		case 'q': a->ropts.with_trace = false; break;
 		case OPT_JSON: a->json = true; break;
-		case OPT_FULL: a->ropts.max_events = 0; break;
+		case OPT_FULL:
+			a->ropts.max_events = 0;
+			a->ropts.slice = false;
+			break;
 		case OPT_NO_LOCKDEP:
 			a->cfg.lockdep = false;
 			a->lockdep_set = true;

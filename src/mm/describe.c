@@ -274,8 +274,7 @@ static void pte_text(struct namer *n, uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "none");
 	} else if (pte_present(p)) {
 		folio_name(n, pte_pfn(p), true, f, sizeof(f));
-		snprintf(buf, len, "present(%s%s%s)", f, pte_write(p) ? ", rw" : "",
-			 pte_dirty(p) ? ", dirty" : "");
+		snprintf(buf, len, "present(%s%s)", f, pte_write(p) ? ", rw" : "");
 	} else {
 		swp_entry_t e = pte_to_swp_entry(p);
 

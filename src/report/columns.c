@@ -49,6 +49,7 @@ void report_opts_default(struct report_opts *o)
 	o->max_events = 400;
 	o->max_width = 60;
 	o->with_trace = true;
+	o->slice = true;
 }
 
 static bool same_func(const char *a, const char *b)
@@ -57,16 +58,30 @@ static bool same_func(const char *a, const char *b)
 }
 
 /* Turn events into lines: headings, events and preemption marks. */
-static int build_lines(struct lines *ls, const struct report_trace *t, size_t start)
+/* "... (N events)" for the events of @c folded since its last line. */
+static int fold(struct lines *ls, size_t *skipped, int c, int indent)
 {
-	const struct sim_event *ev = t->ev;
-	size_t n = t->n;
-	int ncpus = t->ncpus;
-	const char *func[SIM_MAX_CPUS] = { 0 };
-	int depth[SIM_MAX_CPUS], prev = -1, prev_indent = 0;
-	uint16_t prev_op = 0;
 	struct line *l;
 
+	if (!skipped[c])
+		return 0;
+	if (!(l = add(ls, c, indent)))
+		return -1;
+	snprintf(l->text, sizeof(l->text), "... (%zu event%s)", skipped[c], skipped[c] > 1 ? "s" : "");
+	skipped[c] = 0;
+	return 0;
+}
+
+static int build_lines(struct lines *ls, const struct report_trace *t, size_t start,
+		       const bool *keep)
+{
+	const struct sim_event *ev = t->ev;
+	size_t n = t->n, skipped[SIM_MAX_CPUS] = { 0 };
+	int ncpus = t->ncpus;
+	const char *func[SIM_MAX_CPUS] = { 0 };
+	int depth[SIM_MAX_CPUS], indent[SIM_MAX_CPUS] = { 0 }, prev = -1, prev_indent = 0;
+	uint16_t prev_op = 0;
+	struct line *l;
 	for (int i = 0; i < ncpus; i++)
 		depth[i] = -1;
 	for (size_t i = start; i < n; i++) {
@@ -75,11 +90,20 @@ static int build_lines(struct lines *ls, const struct report_trace *t, size_t st
 
 		if (e->op == SIM_OP_FN_ENTER)
 			continue;
+		/* A preemption shows even where the events around it fold. */
 		if (prev >= 0 && c != prev && prev_op != SIM_OP_BLOCK && prev_op != SIM_OP_CPU_EXIT) {
-			if (!(l = add(ls, prev, prev_indent)))
+			if (fold(ls, skipped, prev, indent[prev]) || !(l = add(ls, prev, prev_indent)))
 				return -1;
 			snprintf(l->text, sizeof(l->text), "<preempted>");
 		}
+		prev_op = e->op;
+		prev = c;
+		if (keep && !keep[i]) {
+			skipped[c]++;
+			continue;
+		}
+		/* Folded events are counted where the CPU stops (a preemption,
+		 * the end), not between the kept ones. */
 		/* A named mark of the program (a scenario operation begins): at the
 		 * left of its column, and the next event gets its heading again. */
 		if (e->op == SIM_OP_NOTE && t->desc && t->desc[i].obj) {
@@ -87,12 +111,12 @@ static int build_lines(struct lines *ls, const struct report_trace *t, size_t st
 				return -1;
 			report_event_desc(e, &t->desc[i], t->pool, l->text, sizeof(l->text));
 			func[c] = NULL;
-			prev = c;
-			prev_indent = 0;
-			prev_op = e->op;
+			prev_indent = indent[c] = 0;
 			continue;
 		}
-		if (e->op != SIM_OP_CPU_EXIT &&
+		/* The model function heads the events under it; a slice shows the
+		 * events alone, in their compact form. */
+		if (!keep && e->op != SIM_OP_CPU_EXIT &&
 		    (!same_func(func[c], e->site->func) || depth[c] != e->depth)) {
 			if (!(l = add(ls, c, e->depth * 2)))
 				return -1;
@@ -100,13 +124,21 @@ static int build_lines(struct lines *ls, const struct report_trace *t, size_t st
 			func[c] = e->site->func;
 			depth[c] = e->depth;
 		}
-		if (!(l = add(ls, c, e->op == SIM_OP_CPU_EXIT ? 0 : e->depth * 2 + 2)))
+		if (!(l = add(ls, c, e->op == SIM_OP_CPU_EXIT ? 0 : keep ? 2 : e->depth * 2 + 2)))
 			return -1;
-		report_event_desc(e, t->desc ? &t->desc[i] : NULL, t->pool, l->text, sizeof(l->text));
-		prev = c;
-		prev_indent = l->indent;
-		prev_op = e->op;
+		if (keep)
+			report_event_short(e, t->desc ? &t->desc[i] : NULL, t->pool, l->text,
+					   sizeof(l->text));
+		else
+			report_event_desc(e, t->desc ? &t->desc[i] : NULL, t->pool, l->text,
+					  sizeof(l->text));
+		prev_indent = indent[c] = l->indent;
 	}
+	/* The full view counts what each CPU did after its last line shown; a
+	 * slice leaves it out. */
+	for (int c = 0; c < ncpus && !keep; c++)
+		if (fold(ls, skipped, c, indent[c]))
+			return -1;
 	return 0;
 }
 
@@ -137,17 +169,24 @@ void report_columns(FILE *fp, const struct report_trace *t, const struct sim_fin
 	struct lines ls = { 0 };
 	int width[SIM_MAX_CPUS], col[SIM_MAX_CPUS + 1];
 	size_t start = 0;
+	bool *keep = NULL, sliced;
 	int at;
 
-	if (o->max_events && n > o->max_events) {
+	/* The slice: what matters, the rest folded; else the last events. */
+	if (o->slice && t->desc && n && (keep = calloc(n, sizeof(*keep)))) {
+		report_slice(t, f, t->legend, keep);
+	} else if (o->max_events && n > o->max_events) {
 		start = n - o->max_events;
 		fprintf(fp, "  ... %zu earlier events not shown (--full-trace shows all)\n", start);
 	}
-	if (build_lines(&ls, t, start)) {
+	if (build_lines(&ls, t, start, keep)) {
+		free(keep);
 		fprintf(fp, "  (out of memory formatting the trace)\n");
 		free(ls.v);
 		return;
 	}
+	sliced = keep != NULL;
+	free(keep);
 	for (int c = 0; c < ncpus; c++)
 		width[c] = 8;
 	for (size_t i = 0; i < ls.n; i++) {
@@ -158,8 +197,13 @@ void report_columns(FILE *fp, const struct report_trace *t, const struct sim_fin
 	}
 	col[0] = 2;
 	for (int c = 0; c < ncpus; c++) {
-		if (width[c] > o->max_width)
-			width[c] = o->max_width;
+		/* A slice fits 120 columns: each CPU gets its share. */
+		int most = sliced && ncpus > 1 ? (118 / ncpus) - 4 : o->max_width;
+
+		if (most > o->max_width)
+			most = o->max_width;
+		if (width[c] > most)
+			width[c] = most;
 		col[c + 1] = col[c] + width[c] + 4;
 	}
 	for (int pass = 0; pass < 2; pass++) {
@@ -174,8 +218,9 @@ void report_columns(FILE *fp, const struct report_trace *t, const struct sim_fin
 	}
 	for (size_t i = 0; i < ls.n; i++) {
 		at = 0;
+		/* The last column is cut too in a slice (it fits 120 columns). */
 		print_cell(fp, &at, col[ls.v[i].cpu], &ls.v[i], width[ls.v[i].cpu],
-			   ls.v[i].cpu == ncpus - 1);
+			   ls.v[i].cpu == ncpus - 1 && !sliced);
 		fputc('\n', fp);
 	}
 	if (f && f->kind != SIM_FIND_NONE) {

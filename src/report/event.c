@@ -128,6 +128,53 @@ static const char *event_line(const struct sim_event *e, struct described d, cha
 	return buf;
 }
 
+const char *report_event_short(const struct sim_event *e, const struct sim_desc *d,
+			       const char *pool, char *buf, size_t n)
+{
+	const char *obj = d && d->obj ? pool + d->obj : NULL;
+	const char *val = d && d->val ? pool + d->val : NULL;
+	const char *api = e->site && e->site->api ? e->site->api : sim_op_name(e->op);
+
+	if (!obj || e->op == SIM_OP_NOTE)
+		return report_event_desc(e, d, pool, buf, n);
+	switch (sim_op_class((enum sim_op)e->op)) {
+	case 'R':
+		if (e->op == SIM_OP_USER_READ)
+			return report_event_desc(e, d, pool, buf, n);
+		if (!val) {
+			char v[32];
+
+			snprintf(buf, n, "%s(%s) == %s", api, obj,
+				 (snprintf(v, sizeof(v), "%llu", (unsigned long long)e->val), v));
+			return buf;
+		}
+		snprintf(buf, n, "%s == %s", obj, val);
+		return buf;
+	case 'W':
+		if (e->op == SIM_OP_USER_WRITE || !val)
+			return report_event_desc(e, d, pool, buf, n);
+		snprintf(buf, n, "%s = %s", obj, val);
+		return buf;
+	case 'X':
+		if (!val)
+			return report_event_desc(e, d, pool, buf, n);
+		snprintf(buf, n, "%s%s%s", obj, val[0] == '+' || val[0] == '-' ? " " : ": ", val);
+		return buf;
+	case 'C':
+		if (!val)
+			return report_event_desc(e, d, pool, buf, n);
+		snprintf(buf, n, "%s: %s%s", obj, e->obj ? "" : "not ", val);
+		return buf;
+	case 'L':
+		snprintf(buf, n, "%s(%s)", api, obj);
+		return buf;
+	case 'T':
+		snprintf(buf, n, "%s(%s) %s", api, obj, e->val ? "ok" : "failed");
+		return buf;
+	}
+	return report_event_desc(e, d, pool, buf, n);
+}
+
 const char *report_event(const struct sim_event *e, char *buf, size_t n)
 {
 	return event_line(e, (struct described){ NULL, NULL }, buf, n);

@@ -5,6 +5,33 @@
 
 #include "report/report.h"
 
+#define REPORT_COLUMNS 120
+
+/* @text after @lead, wrapped at spaces to REPORT_COLUMNS, continuation
+ * lines indented by four. */
+static void wrapped(FILE *fp, const char *lead, const char *text)
+{
+	int at = fprintf(fp, "%s", lead);
+	bool space = false;
+
+	while (*text) {
+		size_t word = strcspn(text, " \n");
+
+		if (at > 4 && at + (int)word + space > REPORT_COLUMNS)
+			at = fprintf(fp, "\n    ");
+		else if (space)
+			at += fprintf(fp, " ");
+		at += fprintf(fp, "%.*s", (int)word, text);
+		text += word;
+		space = *text == ' ';
+		if (*text == '\n')
+			at = fprintf(fp, "\n  ");
+		if (*text)
+			text++;
+	}
+	fputc('\n', fp);
+}
+
 void report_finding(FILE *fp, const char *program, const struct explore_result *r,
 		    const char *replay_cmd, const struct report_opts *o)
 {
@@ -18,22 +45,21 @@ void report_finding(FILE *fp, const char *program, const struct explore_result *
 			fprintf(fp, "  %s\n", r->coverage);
 		return;
 	}
-	fprintf(fp, "%s: FOUND %s (%s) in execution %llu of %llu, %s, %s\n", program,
-		r->finding.id, sim_finding_kind_name(r->finding.kind),
-		(unsigned long long)r->failing_execution, (unsigned long long)r->executions, t,
-		r->strategy);
-	fprintf(fp, "  ");
-	for (const char *p = r->finding.msg; *p; p++) {
-		fputc(*p, fp);
-		if (*p == '\n')
-			fputs("  ", fp);
+	{
+		char head[512];
+
+		snprintf(head, sizeof(head), "%s: FOUND %s (%s) in execution %llu of %llu, %s, %s",
+			 program, r->finding.id, sim_finding_kind_name(r->finding.kind),
+			 (unsigned long long)r->failing_execution,
+			 (unsigned long long)r->executions, t, r->strategy);
+		wrapped(fp, "", head);
 	}
-	fputc('\n', fp);
+	wrapped(fp, "  ", r->finding.msg);
 	if (r->finding.during[0])
-		fprintf(fp, "  during %s\n", r->finding.during);
+		wrapped(fp, "  during ", r->finding.during);
 	if (o->with_trace) {
 		if (r->legend[0])
-			fprintf(fp, "  names: %s\n", r->legend);
+			wrapped(fp, "  names: ", r->legend);
 		fputc('\n', fp);
 		struct report_trace t = report_trace_of(r);
 

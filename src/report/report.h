@@ -22,6 +22,7 @@ struct report_opts {
 	size_t max_events;	/* show at most the last N events; 0: all */
 	int max_width;		/* widest column, in characters */
 	bool with_trace;	/* print the interleaving */
+	bool slice;		/* only the events that matter (report_slice), the rest folded */
 };
 
 void report_opts_default(struct report_opts *o);
@@ -34,12 +35,20 @@ struct report_trace {
 	int ncpus;
 	const struct sim_desc *desc;	/* n entries, or NULL */
 	const char *pool;
+	const char *legend;		/* what the names stand for, or "" */
 };
 
 static inline struct report_trace report_trace_of(const struct explore_result *r)
 {
-	return (struct report_trace){ r->trace, r->ntrace, r->ncpus, r->desc, r->descpool };
+	return (struct report_trace){ r->trace, r->ntrace, r->ncpus, r->desc, r->descpool,
+				      r->legend };
 }
+
+/* Mark in @keep (t->n entries) the events a report shows by default: user
+ * operations, accesses to the story's named objects, waits, the failing
+ * step (slice.c).  Returns how many. */
+size_t report_slice(const struct report_trace *t, const struct sim_finding *f,
+		    const char *legend, bool *keep);
 
 /* Format @e as one line ("READ_ONCE(s->counter) // got 0"); returns @buf.
  * With @d, the object and values as the world named them
@@ -47,6 +56,11 @@ static inline struct report_trace report_trace_of(const struct explore_result *r
 const char *report_event(const struct sim_event *e, char *buf, size_t n);
 const char *report_event_desc(const struct sim_event *e, const struct sim_desc *d,
 			      const char *pool, char *buf, size_t n);
+
+/* The compact form a slice shows: "src_pte[0] == swp(S1)", "swap_map[S1] =
+ * SWAP_HAS_CACHE", "folio A +swapcache", "folio_lock(folio B)". */
+const char *report_event_short(const struct sim_event *e, const struct sim_desc *d,
+			       const char *pool, char *buf, size_t n);
 
 void report_columns(FILE *fp, const struct report_trace *t, const struct sim_finding *f,
 		    const struct report_opts *o);
