@@ -189,6 +189,8 @@ static void spans_of_mm(struct namer *n, struct mm_struct *mm)
 	struct vma_array *vmas = mm->vmas;
 
 	span_add(n, mm, sizeof(*mm), SP_MM, mm, mm, 0);
+	if (mm->dead)	/* exit_mmap() freed its tables and VMAs */
+		return;
 	for (int i = 0; vmas && i < vmas->nr; i++)
 		span_add(n, vmas->v[i], sizeof(*vmas->v[i]), SP_VMA, vmas->v[i], mm, 0);
 	for (unsigned p = 0; p < PTRS_PER_PUD; p++) {
@@ -202,9 +204,15 @@ static void spans_of_mm(struct namer *n, struct mm_struct *mm)
 		for (unsigned i = 0; i < PTRS_PER_PMD; i++) {
 			pmd_t v = pp->pmds[i];
 			unsigned long va = base + ((unsigned long)i << PMD_SHIFT);
-			struct ptdesc *pt = pmd_is_table(v) ? pmd_ptdesc(v) : pp->deposit[i];
+			struct ptdesc *pt = NULL;
 
-			if (!pt)
+			/* Only tables the instance knows: a PMD being torn down may
+			 * hold anything. */
+			if (pmd_is_table(v) && pmd_table_id(v) < n->k->nr_ptables)
+				pt = n->k->ptables[pmd_table_id(v)];
+			else if (!pmd_is_table(v))
+				pt = pp->deposit[i];
+			if (!pt || pt->freed)
 				continue;
 			span_add(n, pt->ptes, sizeof(pt->ptes), SP_PTES, pt, mm, va);
 			span_add(n, &pt->ptl, sizeof(pt->ptl), SP_PTL, pt, mm, va);
