@@ -208,7 +208,8 @@ static void spans_of_mm(struct namer *n, struct mm_struct *mm)
 
 			/* Only tables the instance knows: a PMD being torn down may
 			 * hold anything. */
-			if (pmd_is_table(v) && pmd_table_id(v) < n->k->nr_ptables)
+			if (pmd_is_table(v) && pmd_table_id(v) &&
+			    pmd_table_id(v) <= n->k->nr_ptables)
 				pt = n->k->ptables[pmd_table_id(v)];
 			else if (!pmd_is_table(v))
 				pt = pp->deposit[i];

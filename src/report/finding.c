@@ -63,6 +63,8 @@ void report_finding(FILE *fp, const char *program, const struct explore_result *
 		fputc('\n', fp);
 		struct report_trace t = report_trace_of(r);
 
+		if (o->slice && report_story(fp, &t, &r->finding))
+			fputc('\n', fp);
 		report_columns(fp, &t, &r->finding, o);
 		fputc('\n', fp);
 	}

@@ -2,6 +2,7 @@
  * json.c - the report as JSON, for tools: one object with the summary, the
  * finding, the replay command and every trace event.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
@@ -26,7 +27,7 @@ static void json_str(FILE *fp, const char *s)
 }
 
 static void json_event(FILE *fp, const struct sim_event *e, const struct sim_desc *d,
-		       const char *pool)
+		       const char *pool, const bool *slice)
 {
 	const char *file = e->site && e->site->file ? strrchr(e->site->file, '/') : NULL;
 	char text[256];
@@ -53,7 +54,40 @@ static void json_event(FILE *fp, const struct sim_event *e, const struct sim_des
 		fputs(",\"value\":", fp);
 		json_str(fp, pool + d->val);
 	}
+	if (slice)
+		fprintf(fp, ",\"slice\":%s", *slice ? "true" : "false");
 	fputc('}', fp);
+}
+
+/* The legend and the story, as the text report prints them above the
+ * columns: "names" one string, "story" one string per operation. */
+static void json_story(FILE *fp, const struct explore_result *r)
+{
+	struct report_trace t = report_trace_of(r);
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	bool first = true;
+
+	fputs(",\"names\":", fp);
+	json_str(fp, r->legend);
+	fputs(",\"story\":[", fp);
+	if (mem) {
+		report_story(mem, &t, &r->finding);
+		fclose(mem);
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			while (*line == ' ')
+				line++;
+			if (!strcmp(line, "story:"))
+				continue;
+			if (!first)
+				fputc(',', fp);
+			json_str(fp, line);
+			first = false;
+		}
+		free(text);
+	}
+	fputc(']', fp);
 }
 
 void report_json(FILE *fp, const char *program, const struct explore_result *r,
@@ -96,11 +130,20 @@ void report_json(FILE *fp, const char *program, const struct explore_result *r,
 		fputs(",\"replay\":", fp);
 		json_str(fp, replay_cmd);
 	}
+	if (r->found && r->desc)
+		json_story(fp, r);
+	bool *keep = r->found && r->desc && r->ntrace ? calloc(r->ntrace, sizeof(*keep)) : NULL;
+	struct report_trace t = report_trace_of(r);
+
+	if (keep)
+		report_slice(&t, &r->finding, r->legend, keep);
 	fputs(",\"trace\":[", fp);
 	for (size_t i = 0; i < r->ntrace; i++) {
 		if (i)
 			fputc(',', fp);
-		json_event(fp, &r->trace[i], r->desc ? &r->desc[i] : NULL, r->descpool);
+		json_event(fp, &r->trace[i], r->desc ? &r->desc[i] : NULL, r->descpool,
+			   keep ? &keep[i] : NULL);
 	}
 	fputs("]}\n", fp);
+	free(keep);
 }

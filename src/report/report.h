@@ -50,6 +50,12 @@ static inline struct report_trace report_trace_of(const struct explore_result *r
 size_t report_slice(const struct report_trace *t, const struct sim_finding *f,
 		    const char *legend, bool *keep);
 
+/* The story above the columns: one line per user operation of the slice
+ * with what it changed of the named objects and what the failing CPU read
+ * of them (story.c).  Prints nothing and returns false when the trace has
+ * no named operations. */
+bool report_story(FILE *fp, const struct report_trace *t, const struct sim_finding *f);
+
 /* Format @e as one line ("READ_ONCE(s->counter) // got 0"); returns @buf.
  * With @d, the object and values as the world named them
  * ("READ_ONCE(src_pte[0]) // got swp(S1)"). */

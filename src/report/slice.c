@@ -3,7 +3,9 @@
  * the user operations, the accesses to the objects the story is about
  * (the folios and swap entries the world named, the PTEs of the program's
  * mappings, the swap map and swap cache), the waits, and the failing step;
- * the rest is folded into "... (N events)" by the columns.
+ * the rest is folded into "... (N events)" by the columns.  A slice
+ * longer than a screen folds more of the other CPUs' events, least telling
+ * first (fold_tier()).
  *
  * An approximation of a dependency slice that needs no dependency
  * tracking: the objects that carry an anon-memory race are few and named,
@@ -143,6 +145,46 @@ static bool reread(const struct report_trace *t, size_t i, const bool *keep)
 	return false;
 }
 
+/* How many events a slice aims at: with the header, the story and the
+ * column headings, a report of one screen (60 lines). */
+#define SLICE_BUDGET 32
+
+/* Events other CPUs did that fold first when a slice is over its budget,
+ * least telling first: tier 1 the swap counts (the cache and the PTEs tell
+ * where the entry went), tier 2 the swap-cache flag of a folio (the cache
+ * store next to it says the same), tier 3 the objects the failing CPU never
+ * touched (a PTE of another mapping: the entry and folio names carry what
+ * it did), tier 4 where another CPU finished ("<done>"). */
+static bool touched_by(const struct report_trace *t, const char *obj, int cpu)
+{
+	for (size_t j = 0; j < t->n; j++)
+		if (t->ev[j].cpu == cpu && t->desc[j].obj && !strcmp(t->pool + t->desc[j].obj, obj))
+			return true;
+	return false;
+}
+
+static int fold_tier(const struct report_trace *t, size_t i, int failing)
+{
+	const struct sim_event *e = &t->ev[i];
+	const struct sim_desc *d = &t->desc[i];
+	const char *obj = d->obj ? t->pool + d->obj : "";
+	const char *val = d->val ? t->pool + d->val : "";
+
+	if (e->cpu == failing || failing < 0)
+		return 0;
+	if (e->op == SIM_OP_CPU_EXIT)
+		return 4;
+	if (!*obj || e->op == SIM_OP_NOTE)
+		return 0;
+	if (strstr(obj, "swap_map["))
+		return 1;
+	if (!strcmp(val, "+swapcache") || !strcmp(val, "-swapcache"))
+		return 2;
+	if (!touched_by(t, obj, failing))
+		return 3;
+	return 0;
+}
+
 size_t report_slice(const struct report_trace *t, const struct sim_finding *f,
 		    const char *legend, bool *keep)
 {
@@ -160,6 +202,12 @@ size_t report_slice(const struct report_trace *t, const struct sim_finding *f,
 				kept += !keep[i];
 				keep[i] = true;
 				break;
+			}
+	for (int tier = 1; tier <= 4 && kept > SLICE_BUDGET; tier++)
+		for (size_t i = 0; i < t->n; i++)
+			if (keep[i] && fold_tier(t, i, f ? f->cpu : -1) == tier) {
+				keep[i] = false;
+				kept--;
 			}
 	return kept;
 }

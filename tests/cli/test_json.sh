@@ -2,7 +2,7 @@
 # docs/report.schema.json (checked by tests/json_check.py), and the checker
 # itself refuses what does not.
 . tests/cli/tap.sh
-echo "1..14"
+echo "1..17"
 
 top=$(pwd)
 schema=$top/docs/report.schema.json
@@ -31,6 +31,10 @@ status 1 "explore --json of a scenario file's finding" "$MMTWIN" explore --json 
 	--revert 13ddaf26be32 "$top/scenarios/swap/swapin_skip_swapcache_race.mmt"
 cp "$tmp/out" scenario.json
 check "... validates" valid scenario.json
+check "... carries the names of its objects" grep -q '"names":"S1 = swap 0:1, folio' scenario.json
+check "... and the story, one string per operation" \
+	grep -q '"story":\["cpu0 `read p`: p_pte\[0\] == swp(S1)' scenario.json
+check "... and marks the events of the slice" sh -c "grep -q '\"object\":\"swap_cache\[S1\]\",\"value\":\"empty\",\"slice\":true' scenario.json && grep -q '\"slice\":false' scenario.json"
 status 1 "replay --json" "$MMTWIN" replay --json --file mmtwin-out/swapin_skip_swapcache_race~13ddaf26be32.token
 cp "$tmp/out" replay.json
 check "... validates" valid replay.json

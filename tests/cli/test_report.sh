@@ -2,7 +2,7 @@
 # named (folio A, S1, src_pte[0], src_ptl) and values decoded by type, with
 # a legend; no host address or raw entry value in the trace.
 . tests/cli/tap.sh
-echo "1..28"
+echo "1..34"
 
 status 1 "seed 000 race A, with its fix reverted, is found" \
 	"$MMTWIN" explore --no-save --full-trace -s dfs --delays 2 -n 0 \
@@ -23,8 +23,8 @@ status 1 "the JSON events carry the object and the value" \
 check "... e.g. the PTE that holds S1" grep -q "\"object\":\"src_pte\[0\]\",\"value\":\"swp(S1)\"" "$tmp/out"
 
 # The default report of each seed finding: the slice, in 120 columns (but
-# the replay command, which is pasted whole); the six fit 60 lines but race
-# A (70 lines today; issue 10 keeps its target).
+# the replay command, which is pasted whole) and 60 lines, with a story of
+# 3 to 8 lines above the columns.
 for p in swapin_skip_swapcache_race~13ddaf26be32 uffd_move_swapcache~c50f8e6053b0 \
 	uffd_move_swap_missed~0ea148a79919.hascache uffd_move_swap_wrong~0ea148a79919.folio \
 	uffd_move_pmd_migration~adef440691ba.pmd uffd_move_pmd_split_migration~aba6faec0103; do
@@ -32,9 +32,10 @@ for p in swapin_skip_swapcache_race~13ddaf26be32 uffd_move_swapcache~c50f8e6053b
 	sed -n '/: FOUND/,$p' "$tmp/seed" >"$tmp/report"
 	lines=$(wc -l <"$tmp/report")
 	most=60
-	[ "$p" = uffd_move_swap_wrong~0ea148a79919.folio ] && most=80
 	check "$p: the report fits 120 columns" sh -c "! awk '!/^  replay:/ && length(\$0) > 120 { bad = 1 } END { exit !bad }' '$tmp/report'"
 	check "$p: ... and $most lines ($lines)" test "$lines" -gt 5 -a "$lines" -le "$most"
+	story=$(sed -n '/^  story:/,/^$/p' "$tmp/report" | grep -c '^    cpu[0-9] `')
+	check "$p: ... a story of 2 to 8 operations ($story)" test "$story" -ge 2 -a "$story" -le 8
 done
 "$MMTWIN" explore --expected --no-save --no-progress uffd_move_swap_wrong~0ea148a79919.folio >"$tmp/raceA2" 2>&1
 for step in "src_pte\[0\] == swp(S1)" "swap_cache\[S1\] = folio B" "swap_cache\[S1\] == folio B" \
