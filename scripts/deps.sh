@@ -2,12 +2,14 @@
 # deps.sh - install what the tests need beyond gcc, make and libc, if missing.
 # Debian packages only: libcmocka-dev (the unit-test framework), python3
 # (tests/json_check.py checks the JSON reports against their schema) and
-# bsdutils (script(1), which gives a test a terminal).
+# bsdutils (script(1), which gives a test a terminal) and chromium (the
+# --html picture is rendered headless by tests/cli/test_html.sh).
 set -e
 need=""
 [ -f /usr/include/cmocka.h ] || need="$need libcmocka-dev"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v script >/dev/null 2>&1 || need="$need bsdutils"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 if [ -z "$need" ]; then
 	exit 0
 fi

@@ -106,4 +106,17 @@ const char *cli_save_token(const char *dir, const char *program, const char *tok
 char *cli_replay_command(const char *token, const char *path, const char *scenario,
 			 const struct sim_config *cfg);
 
+/* A file written whole or not at all (--html): opened as PATH.tmp.PID,
+ * renamed into place by cli_out_commit(), removed by cli_out_abort(). */
+struct cli_out {
+	FILE *fp;
+	char path[4096], tmp[4200];
+};
+
+/* 0, or -1 with the error printed (the directory does not exist, ...). */
+int cli_out_open(const char *cmd, const char *path, struct cli_out *o);
+/* 0, or -1 with the error printed and nothing left behind. */
+int cli_out_commit(const char *cmd, struct cli_out *o);
+void cli_out_abort(struct cli_out *o);
+
 #endif

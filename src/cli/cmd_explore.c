@@ -42,6 +42,8 @@ static const char explore_usage[] =
 	"      --expected         check the named programs and files against their\n"
 	"                         expectations (a file's `expect` lines), as --all does\n"
 	"      --json             print JSON (one object per program) instead of text\n"
+	"      --html FILE        also write the findings as a picture: one HTML page, CPUs\n"
+	"                         as lanes on a time axis, the story on top\n"
 	"      --full-trace       print every event of a failing execution (default: last 400)\n"
 	"  -q, --quiet            print summaries only, no interleavings\n"
 	"  -o, --out DIR          save schedule tokens in DIR (default: mmtwin-out)\n"
@@ -60,12 +62,15 @@ struct explore_cli {
 	bool strategy_set, depth_set, bound_set, executions_set, seed_set, all, expected, json,
 		quiet, save, progress;
 	const char *out;
+	const char *html;
+	struct cli_out html_out;
 	struct report_opts ropts;
 };
 
 enum {
 	OPT_SEED = 256, OPT_DELAYS, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP, OPT_CHECK_STEP,
 	OPT_ALL, OPT_JSON, OPT_FULL, OPT_NO_SAVE, OPT_NO_PROGRESS, OPT_REVERT, OPT_EXPECTED,
+	OPT_HTML,
 };
 
 static const struct option explore_long[] = {
@@ -83,6 +88,7 @@ static const struct option explore_long[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "expected", no_argument, NULL, OPT_EXPECTED },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "full-trace", no_argument, NULL, OPT_FULL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "out", required_argument, NULL, 'o' },
@@ -174,6 +180,7 @@ static int parse_one(struct explore_cli *a, int c, const char *arg)
 	case OPT_ALL: a->all = true; return 0;
 	case OPT_EXPECTED: a->expected = true; return 0;
 	case OPT_JSON: a->json = true; return 0;
+	case OPT_HTML: a->html = arg; return 0;
 	case OPT_FULL:
 		a->ropts.max_events = 0;
 		a->ropts.slice = false;
@@ -362,7 +369,22 @@ static void report_one(const struct explore_cli *a, const struct catalog_entry *
 		if (r->found)
 			putchar('\n');
 	}
+	if (a->html)
+		report_html(a->html_out.fp, name, r, cmd);
 	free(cmd);
+}
+
+/* The --html page: kept when the exploration ran (found or not, Ctrl-C
+ * included), removed after an internal error. */
+static void html_done(struct explore_cli *a, int status)
+{
+	if (status == EXIT_INTERNAL) {
+		cli_out_abort(&a->html_out);
+		return;
+	}
+	report_html_end(a->html_out.fp);
+	if (cli_out_commit("explore", &a->html_out))
+		a->html = NULL;
 }
 
 /* Explore each row.  With --expected (--all) the table comes first and the
@@ -403,6 +425,8 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 	}
 	if (a->json)
 		fputs("]\n", stdout);
+	if (a->html && !table)
+		html_done(a, status);
 	if (table && status != EXIT_INTERNAL) {
 		print_table(rows, done);
 		for (size_t i = 0; i < done; i++) {
@@ -410,6 +434,8 @@ static int explore_list(struct explore_cli *a, const struct catalog_entry **list
 			report_one(a, list[i], rows[i].name, &rows[i].r, i == 0, rows[i].ok);
 		}
 	}
+	if (a->html && table)
+		html_done(a, status);
 	if (explore_stop) {
 		fprintf(stderr, "mmtwin explore: interrupted: %zu of %zu programs explored\n",
 			done, n);
@@ -464,6 +490,13 @@ int cmd_explore(int argc, char **argv)
 	} else if (!(n = resolve_args(&a, argc, argv, list, max))) {
 		free(list);
 		return EXIT_USAGE;
+	}
+	if (a.html) {
+		if (cli_out_open("explore", a.html, &a.html_out)) {
+			free(list);
+			return EXIT_USAGE;
+		}
+		report_html_begin(a.html_out.fp, n == 1 ? list[0]->name : "mmtwin explore");
 	}
 	rc = explore_list(&a, list, n);
 	free(list);

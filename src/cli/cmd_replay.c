@@ -24,6 +24,7 @@ static const char replay_usage[] =
 	"  -f, --file TOKENFILE   read the token from TOKENFILE (as saved by explore)\n"
 	"  -s, --scenario FILE    the scenario file the token was made from\n"
 	"      --json             print JSON instead of text\n"
+	"      --html FILE        also write the execution as a picture (one HTML page)\n"
 	"      --full-trace       print every event (default: the last 400)\n"
 	"  -q, --quiet            print the summary only, no interleaving\n"
 	"      --max-steps N      as for explore (must match the exploring run; a token\n"
@@ -35,12 +36,13 @@ static const char replay_usage[] =
 	"Exit status: 0 the execution ran clean; 1 it reproduced its finding; 2 bad usage\n"
 	"or a token that does not fit; 3 internal error.\n";
 
-enum { OPT_JSON = 256, OPT_FULL, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP };
+enum { OPT_JSON = 256, OPT_FULL, OPT_MAX_STEPS, OPT_RETRY, OPT_NO_LOCKDEP, OPT_HTML };
 
 static const struct option replay_long[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "scenario", required_argument, NULL, 's' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "full-trace", no_argument, NULL, OPT_FULL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "max-steps", required_argument, NULL, OPT_MAX_STEPS },
@@ -53,7 +55,7 @@ static const struct option replay_long[] = {
 struct replay_cli {
 	struct sim_config cfg;
 	struct report_opts ropts;
-	const char *file, *scenario;
+	const char *file, *scenario, *html;
 	bool json;
 	bool steps_set, retry_set, lockdep_set;	/* given on the command line */
 };
@@ -143,6 +145,7 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 	report_opts_default(&a->ropts);
 	a->file = NULL;
 	a->scenario = NULL;
+	a->html = NULL;
 	a->json = false;
 	a->steps_set = a->retry_set = a->lockdep_set = false;
 	opterr = 0;
@@ -156,6 +159,7 @@ static int parse_args(struct replay_cli *a, int argc, char **argv)
 		case 's': a->scenario = optarg; break;
 		case 'q': a->ropts.with_trace = false; break;
 		case OPT_JSON: a->json = true; break;
+		case OPT_HTML: a->html = optarg; break;
 		case OPT_FULL:
 			a->ropts.max_events = 0;
 			a->ropts.slice = false;
@@ -269,6 +273,19 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	rc = r.found ? EXIT_FINDING : EXIT_CLEAN;
+	if (a.html) {
+		struct cli_out out;
+
+		if (cli_out_open("replay", a.html, &out)) {
+			rc = EXIT_USAGE;
+		} else {
+			report_html_begin(out.fp, shown);
+			report_html(out.fp, shown, &r, cmd);
+			report_html_end(out.fp);
+			if (cli_out_commit("replay", &out))
+				rc = EXIT_INTERNAL;
+		}
+	}
 	free(cmd);
 	free(token);
 	explore_result_free(&r);

@@ -197,3 +197,41 @@ int cli_parse_variant(const char *cmd, const char *program, char *name, size_t n
 	}
 	return 0;
 }
+
+int cli_out_open(const char *cmd, const char *path, struct cli_out *o)
+{
+	if (!*path || strlen(path) >= sizeof(o->path)) {
+		cli_error(cmd, "--html: \"%s\" is not a file name", path);
+		return -1;
+	}
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (!(o->fp = fopen(o->tmp, "w"))) {
+		cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cli_out_commit(const char *cmd, struct cli_out *o)
+{
+	int bad = ferror(o->fp);
+
+	if (fclose(o->fp) || bad || rename(o->tmp, o->path)) {
+		cli_error(cmd, "cannot write %s: %s", o->path, strerror(errno ? errno : EIO));
+		unlink(o->tmp);
+		o->fp = NULL;
+		return -1;
+	}
+	o->fp = NULL;
+	return 0;
+}
+
+void cli_out_abort(struct cli_out *o)
+{
+	if (o->fp) {
+		fclose(o->fp);
+		unlink(o->tmp);
+		o->fp = NULL;
+	}
+}

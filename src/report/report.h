@@ -6,7 +6,8 @@
  *                     replay command;
  *   report_columns()  just the columns;
  *   report_event()    one event as a line of kernel-like code;
- *   report_json()     the same content for tools.
+ *   report_json()     the same content for tools;
+ *   report_html()     a picture of it: lanes on a time axis (html.c).
  */
 #ifndef MMT_REPORT_REPORT_H
 #define MMT_REPORT_REPORT_H
@@ -55,6 +56,14 @@ size_t report_slice(const struct report_trace *t, const struct sim_finding *f,
  * of them (story.c).  Prints nothing and returns false when the trace has
  * no named operations. */
 bool report_story(FILE *fp, const struct report_trace *t, const struct sim_finding *f);
+
+/* A self-contained HTML page (no script, nothing fetched): begin it, add
+ * a section per program explored (the picture when it found something),
+ * end it. */
+void report_html_begin(FILE *fp, const char *title);
+void report_html(FILE *fp, const char *program, const struct explore_result *r,
+		 const char *replay_cmd);
+void report_html_end(FILE *fp);
 
 /* Format @e as one line ("READ_ONCE(s->counter) // got 0"); returns @buf.
  * With @d, the object and values as the world named them
