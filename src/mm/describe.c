@@ -308,12 +308,13 @@ static void pmd_text(struct namer *n, uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "none");
 	} else if (pmd_is_table(p)) {
 		snprintf(buf, len, "table");
+	} else if (pmd_protnone(p) && (v & _PAGE_PSE)) {
+		/* pmdp_invalidate(): still huge to pmd_trans_huge(), not present */
+		folio_name(n, pmd_pfn(p), false, f, sizeof(f));
+		snprintf(buf, len, "invalidated(%s)", f);
 	} else if (pmd_trans_huge(p)) {
 		folio_name(n, pmd_pfn(p), false, f, sizeof(f));
 		snprintf(buf, len, "huge(%s%s)", f, pmd_write(p) ? ", rw" : "");
-	} else if (pmd_protnone(p) && (v & _PAGE_PSE)) {
-		folio_name(n, pmd_pfn(p), false, f, sizeof(f));
-		snprintf(buf, len, "invalidated(%s)", f);
 	} else {
 		swp_entry_t e = pmd_to_swp_entry(p);
 
@@ -538,16 +539,23 @@ static void describe_page(struct namer *n, struct sim_exec *x, size_t i, const s
 	else if (flags && (e->op == SIM_OP_SET_BIT || e->op == SIM_OP_CLEAR_BIT) &&
 		 e->val2 != 0)
 		flags_diff(e->val, e->val2, val, sizeof(val));
-	else if (off == offsetof(struct page, mapping))
+	else if (off >= offsetof(struct page, _large_mapcount) &&
+		 off < offsetof(struct page, _mapcount) && (unsigned)(off & 3) == 0 &&
+		 pfn != n->k->mem_map[pfn].head) {
+		/* a large folio's counters, in its second page */
+		static const char *const tail[] = { "_large_mapcount", "_entire_mapcount",
+						    "_nr_pages_mapped", "_pincount" };
+		size_t k = (off - offsetof(struct page, _large_mapcount)) / sizeof(atomic_t);
+
+		if (k < sizeof(tail) / sizeof(tail[0]) && !strstr(label, "->"))
+			snprintf(label, sizeof(label), "%s->%s", name, tail[k]);
+		values(n, e, int_text, val, sizeof(val));
+	} else if (off == offsetof(struct page, mapping))
 		values(n, e, mapping_text, val, sizeof(val));
 	else if (off == offsetof(struct page, index))
 		values(n, e, index_text, val, sizeof(val));
 	else if (off >= offsetof(struct page, _mapcount) && off < offsetof(struct page, head) &&
 		 e->val2 != 0xffffffffffffffffULL)
-		values(n, e, int_text, val, sizeof(val));
-	else if (off >= offsetof(struct page, _large_mapcount) &&
-		 off < offsetof(struct page, _mapcount) && (unsigned)(off & 3) == 0 &&
-		 pfn != n->k->mem_map[pfn].head)
 		values(n, e, int_text, val, sizeof(val));
 	sim_describe(x, i, label, val[0] ? val : NULL);
 }
