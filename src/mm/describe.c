@@ -15,6 +15,7 @@
 
 #include "mm/internal.h"
 #include "mm/swap.h"
+#include "mm/userfaultfd.h"
 
 enum span_kind {
 	SP_PTES,	/* a PTE table's entries: obj = ptdesc */
@@ -29,6 +30,8 @@ enum span_kind {
 	SP_SWAP_INFO,	/* the rest of the swap_info_struct */
 	SP_MM,		/* obj = mm_struct */
 	SP_VMA,		/* obj = vm_area_struct */
+	SP_ANON_VMA,	/* obj = anon_vma */
+	SP_UFFD,	/* obj = userfaultfd_ctx */
 };
 
 struct span {
@@ -191,8 +194,20 @@ static void spans_of_mm(struct namer *n, struct mm_struct *mm)
 	span_add(n, mm, sizeof(*mm), SP_MM, mm, mm, 0);
 	if (mm->dead)	/* exit_mmap() freed its tables and VMAs */
 		return;
-	for (int i = 0; vmas && i < vmas->nr; i++)
-		span_add(n, vmas->v[i], sizeof(*vmas->v[i]), SP_VMA, vmas->v[i], mm, 0);
+	for (int i = 0; vmas && i < vmas->nr; i++) {
+		struct vm_area_struct *vma = vmas->v[i];
+		struct userfaultfd_ctx *ctx = vma->vm_userfaultfd_ctx;
+
+		span_add(n, vma, sizeof(*vma), SP_VMA, vma, mm, 0);
+		/* its anon_vmas up to the root (the root's rwsem is the lock) */
+		for (struct anon_vma *av = vma->anon_vma; av && !av->freed; av = av->parent) {
+			span_add(n, av, sizeof(*av), SP_ANON_VMA, av, mm, 0);
+			if (av == av->root)
+				break;
+		}
+		if (ctx)
+			span_add(n, ctx, sizeof(*ctx), SP_UFFD, ctx, mm, 0);
+	}
 	for (unsigned p = 0; p < PTRS_PER_PUD; p++) {
 		struct pmd_page *pp = mm->pud[p];
 		unsigned long base = (unsigned long)p << PUD_SHIFT;
@@ -668,6 +683,47 @@ static void describe_process(struct namer *n, struct sim_exec *x, size_t i,
 	sim_describe(x, i, label, NULL);
 }
 
+/* An anon_vma ("&anon_vma 3->rwsem") or a userfaultfd context
+ * ("&uffd 1->map_changing_lock"), by id, with the field the event touched. */
+static void describe_owner(struct namer *n, struct sim_exec *x, size_t i,
+			   const struct sim_event *e, const struct span *sp)
+{
+	const char *expr = e->site->expr ? e->site->expr : "";
+	uintptr_t off = e->addr - sp->start;
+	const char *field = NULL;
+	char who[48], label[128];
+
+	(void)n;
+	if (sp->kind == SP_ANON_VMA) {
+		const struct anon_vma *av = sp->obj;
+
+		snprintf(who, sizeof(who), "anon_vma %d", av->id);
+		if (off >= offsetof(struct anon_vma, rwsem) &&
+		    off < offsetof(struct anon_vma, rwsem) + sizeof(av->rwsem))
+			field = "rwsem";
+	} else {
+		const struct userfaultfd_ctx *ctx = sp->obj;
+
+		snprintf(who, sizeof(who), "uffd %d", ctx->id);
+		if (off >= offsetof(struct userfaultfd_ctx, map_changing_lock) &&
+		    off < offsetof(struct userfaultfd_ctx, map_changing_lock) +
+				  sizeof(ctx->map_changing_lock))
+			field = "map_changing_lock";
+		else if (off >= offsetof(struct userfaultfd_ctx, fault_pending_lock) &&
+			 off < offsetof(struct userfaultfd_ctx, fault_pending_lock) +
+				       sizeof(ctx->fault_pending_lock))
+			field = "fault_pending_lock";
+		else if (off >= offsetof(struct userfaultfd_ctx, event_lock) &&
+			 off < offsetof(struct userfaultfd_ctx, event_lock) + sizeof(ctx->event_lock))
+			field = "event_lock";
+	}
+	if (field)
+		snprintf(label, sizeof(label), "%s%s->%s", *expr == '&' ? "&" : "", who, field);
+	else
+		substitute(expr, who, label, sizeof(label));
+	sim_describe(x, i, label, NULL);
+}
+
 static void describe_event(struct namer *n, struct sim_exec *x, size_t i)
 {
 	const struct sim_event *e = &x->ev[i];
@@ -701,6 +757,10 @@ static void describe_event(struct namer *n, struct sim_exec *x, size_t i)
 	case SP_MM:
 	case SP_VMA:
 		describe_process(n, x, i, e, sp);
+		break;
+	case SP_ANON_VMA:
+	case SP_UFFD:
+		describe_owner(n, x, i, e, sp);
 		break;
 	}
 }

@@ -2,7 +2,7 @@
 # named (folio A, S1, src_pte[0], src_ptl) and values decoded by type, with
 # a legend; no host address or raw entry value in the trace.
 . tests/cli/tap.sh
-echo "1..40"
+echo "1..42"
 
 status 1 "seed 000 race A, with its fix reverted, is found" \
 	"$MMTWIN" explore --no-save --full-trace -s dfs --delays 2 -n 0 \
@@ -13,6 +13,8 @@ check "the swap cache slot is named, its folio too" grep -q "swap_cache\[S1\]" "
 check "folios are named in order of first mention" grep -q "folio A" "$tmp/raceA"
 check "swap counts are decoded" grep -q "1|SWAP_HAS_CACHE" "$tmp/raceA"
 check "page-table locks are named after the mapping" grep -q "spin_lock(src_ptl)" "$tmp/raceA"
+check "an anon_vma's lock by the anon_vma's name" grep -qE "down_(read|write)\(&anon_vma [0-9]+->rwsem\)" "$tmp/raceA"
+check "the userfaultfd context's lock by its name" grep -qE "down_read\(&uffd [0-9]+->map_changing_lock\)" "$tmp/raceA"
 check "a legend says what the names stand for" grep -q "^  names: .*S1 = swap 0:1.*folio A = pfn" "$tmp/raceA"
 # The trace lines (after the column headers, before the replay line) hold
 # no host addresses and no raw entry values.
