@@ -5,6 +5,7 @@
  * - "cpu1 `madvise q pageout`: swap_cache[S1] = folio B, q_pte[0] = swp(S1)"
  * - then why the check broke (the finding's message names it).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 #include "sim/site.h"
 
 #define STORY_LINES 8
-#define STORY_WIDTH 118
+#define STORY_WIDTH 116
 
 struct story_line {
 	int cpu;
@@ -56,6 +57,68 @@ static bool story_step(const struct report_trace *t, size_t i, int failing)
 	return cls != 'R' || e->cpu == failing;
 }
 
+/* Why a re-check passed: the failing CPU read a key object twice with the
+ * same value, and other CPUs wrote it in between (an ABA: a swap entry
+ * freed and reused, a PTE changed and changed back).  The latest such pair
+ * before the failure; false if there is none. */
+#define WHY_CANDIDATES 200
+
+static bool key_object(const char *obj)
+{
+	return strstr(obj, "_pte[") || strstr(obj, "_pmd") || strstr(obj, "swap_cache[");
+}
+
+static const char *str_of(const struct report_trace *t, uint32_t off)
+{
+	return off ? t->pool + off : "";
+}
+
+static bool story_why(const struct report_trace *t, int failing, char *buf, size_t len)
+{
+	int tried = 0;
+
+	if (failing < 0)
+		return false;
+	for (size_t j = t->n; j-- > 0 && tried < WHY_CANDIDATES;) {
+		const struct sim_event *e = &t->ev[j];
+		const char *obj = str_of(t, t->desc[j].obj), *val = str_of(t, t->desc[j].val);
+		bool by[SIM_MAX_CPUS] = { false }, changed = false;
+		size_t i;
+
+		if (e->cpu != failing || sim_op_class((enum sim_op)e->op) != 'R' ||
+		    !key_object(obj) || !*val)
+			continue;
+		tried++;
+		for (i = j; i-- > 0;) {
+			const struct sim_event *p = &t->ev[i];
+
+			if (strcmp(str_of(t, t->desc[i].obj), obj))
+				continue;
+			if (p->cpu == failing && sim_op_class((enum sim_op)p->op) == 'R')
+				break;
+			if (p->cpu != failing && sim_op_class((enum sim_op)p->op) != 'R' &&
+			    p->cpu < SIM_MAX_CPUS) {
+				by[p->cpu] = true;
+				changed = true;
+			}
+		}
+		if (i == (size_t)-1 || !changed || strcmp(str_of(t, t->desc[i].val), val))
+			continue;
+		size_t at = (size_t)snprintf(buf, len, "why: cpu%d read %s == %s before and after ",
+					     failing, obj, val);
+		const char *sep = "";
+		for (int c = 0; c < SIM_MAX_CPUS && at < len; c++)
+			if (by[c]) {
+				at += (size_t)snprintf(buf + at, len - at, "%scpu%d", sep, c);
+				sep = ", ";
+			}
+		if (at < len)
+			snprintf(buf + at, len - at, " changed it: the same value, not the same state");
+		return true;
+	}
+	return false;
+}
+
 bool report_story(FILE *fp, const struct report_trace *t, const struct sim_finding *f)
 {
 	struct story_line lines[STORY_LINES];
@@ -96,9 +159,14 @@ bool report_story(FILE *fp, const struct report_trace *t, const struct sim_findi
 	free(keep);
 	if (!nlines)
 		return false;
+	char why[STORY_WIDTH * 2];
+	bool has_why = story_why(t, f ? f->cpu : -1, why, sizeof(why));
+
 	fputs("  story:\n", fp);
 	for (int i = 0; i < nlines; i++)
 		if (lines[i].text[lines[i].len - 1] != ':')	/* it changed something */
 			fprintf(fp, "    %s\n", lines[i].text);
+	if (has_why)
+		fprintf(fp, "    %.*s\n", STORY_WIDTH, why);
 	return true;
 }

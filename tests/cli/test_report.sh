@@ -2,7 +2,7 @@
 # named (folio A, S1, src_pte[0], src_ptl) and values decoded by type, with
 # a legend; no host address or raw entry value in the trace.
 . tests/cli/tap.sh
-echo "1..42"
+echo "1..48"
 
 status 1 "seed 000 race A, with its fix reverted, is found" \
 	"$MMTWIN" explore --no-save --full-trace -s dfs --delays 2 -n 0 \
@@ -51,6 +51,15 @@ for p in swapin_skip_swapcache_race~13ddaf26be32 uffd_move_swapcache~c50f8e6053b
 	check "$p: ... and $most lines ($lines)" test "$lines" -gt 5 -a "$lines" -le "$most"
 	story=$(sed -n '/^  story:/,/^$/p' "$tmp/report" | grep -c '^    cpu[0-9] `')
 	check "$p: ... a story of 2 to 8 operations ($story)" test "$story" -ge 2 -a "$story" -le 8
+	case $p in
+	uffd_move_swapcache*|uffd_move_pmd*) why="none";;
+	*) why="why: cpu0 read [a-z]*_pte\[0\] == swp(S1) before and after cpu1";;
+	esac
+	if [ "$why" = none ]; then
+		check "$p: ... no ABA, no why line" sh -c "! grep -q '^    why:' '$tmp/report'"
+	else
+		check "$p: ... says why the re-check passed (an ABA on S1)" grep -q "^    $why" "$tmp/report"
+	fi
 	# the steps, in the columns (after the headings), in this order
 	sed -n '/^  ----/,$p' "$tmp/report" >"$tmp/cols"
 	missing=$(steps_of "$p" | tr '|' '\n' | awk -v f="$tmp/cols" '
