@@ -631,11 +631,18 @@ int mmt_split_huge_pages(struct mm_struct *mm, unsigned long start, unsigned lon
  * aba6faec0103: a wild pointer, reported here as the crash it was. */
 struct folio *pmd_folio_checked(pmd_t pmd)
 {
-	if (!pmd_present(pmd))
+	if (!pmd_present(pmd)) {
+		swp_entry_t e = pmd_to_swp_entry(pmd);
+
+		if (is_migration_entry(e))
+			sim_fail(SIM_FIND_BUG, "general protection fault",
+				 "pmd_folio() of a non-present PMD, a migration entry of pfn %lu,"
+				 " decoded as a folio (move_pages() split path before aba6faec0103)",
+				 (unsigned long)swp_offset_pfn(e));
 		sim_fail(SIM_FIND_BUG, "general protection fault",
-			 "pmd_folio() of a non-present PMD %#llx (a PMD migration entry decoded"
-			 " as a folio: move_pages() split path before aba6faec0103)",
+			 "pmd_folio() of a non-present PMD %#llx decoded as a folio",
 			 (unsigned long long)pmd_val(pmd));
+	}
 	return pfn_folio(pmd_pfn(pmd));
 }
 
