@@ -688,7 +688,7 @@ static const struct seed_case seeds[] = {
 	{ SEED_FILE(uffd_move_pmd_migration), FIX_MOVE_PMD_NONPRESENT, "~adef440691ba.pmd",
 	  "BUG_ON", "!pmd_trans_huge(src_pmdval)", 0 },
 	{ SEED_FILE(uffd_move_pmd_split_migration), FIX_MOVE_SPLIT_PMD_MIGRATION, "~aba6faec0103",
-	  "general protection fault", "PMD migration entry decoded as a folio", 50 },
+	  "general protection fault", "a migration entry of pfn 1024, decoded as a folio", 50 },
 };
 #define NSEEDS (sizeof(seeds) / sizeof(seeds[0]))
 
