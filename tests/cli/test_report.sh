@@ -2,7 +2,7 @@
 # named (folio A, S1, src_pte[0], src_ptl) and values decoded by type, with
 # a legend; no host address or raw entry value in the trace.
 . tests/cli/tap.sh
-echo "1..48"
+echo "1..42"
 
 status 1 "seed 000 race A, with its fix reverted, is found" \
 	"$MMTWIN" explore --no-save --full-trace -s dfs --delays 2 -n 0 \
