@@ -11,8 +11,10 @@ prog=uffd_move_swap_wrong~0ea148a79919.folio
 "$MMTWIN" explore --expected --no-save --no-progress "$prog" >"$tmp/text" 2>&1
 status 0 "explore --html of seed 000 race A" \
 	"$MMTWIN" explore --expected --no-save --no-progress --html "$tmp/a.html" "$prog"
-sed 's/[0-9.]* m\{0,1\}s/T/g' "$tmp/out" >"$tmp/out.t"
-sed 's/[0-9.]* m\{0,1\}s/T/g' "$tmp/text" >"$tmp/text.t"
+# (times differ from run to run, and with them the table's padding and
+# where the headline wraps)
+tr '\n' ' ' <"$tmp/out" | sed 's/[0-9.]* [mu]\{0,1\}s\b/T/g; s/  */ /g' >"$tmp/out.t"
+tr '\n' ' ' <"$tmp/text" | sed 's/[0-9.]* [mu]\{0,1\}s\b/T/g; s/  */ /g' >"$tmp/text.t"
 check "... prints the same report as without --html (but the times)" cmp -s "$tmp/out.t" "$tmp/text.t"
 check "... writes the page" test -s "$tmp/a.html"
 check "... and nothing else in its directory" sh -c "[ \$(ls '$tmp' | grep -c '^a\.html') -eq 1 ]"
