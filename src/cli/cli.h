@@ -72,6 +72,7 @@ int cmd_list(int argc, char **argv);
 int cmd_fixes(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_kernel_env(int argc, char **argv);
 
 /* --revert ID: set the fix's bit in cfg->model_flags and cfg->variant to the
  * canonical "~id~id" form.  Prints an error and returns -1 for an unknown id. */
