@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/utsname.h>
+
 #include "cli/cli.h"
+#include "kernel/env.h"
+#include "kernel/krun.h"
 #include "scenario/scenario.h"
 
 static const char run_usage[] =
@@ -21,12 +25,18 @@ static const char run_usage[] =
 	"`mmtwin explore`.\n"
 	"\n"
 	"Options:\n"
+	"      --kernel           run it on this machine's kernel instead of the model, in\n"
+	"                         a child process, with the same log lines; a scenario that\n"
+	"                         cannot run there (an operation only the model has, one the\n"
+	"                         kernel backend does not run yet, swap or THP settings the\n"
+	"                         machine does not have) is skipped with the reason\n"
 	"      --revert ID        run with an upstream fix reverted (see `mmtwin fixes`)\n"
 	"  -q, --quiet            print only the outcome\n"
 	"  -h, --help             show this help\n"
 	"\n"
-	"Exit status: 0 every result as expected and no invariant violated; 1 a finding;\n"
-	"2 bad usage or a malformed scenario; 3 internal error.\n";
+	"Exit status: 0 every result as expected and no invariant violated; 1 a finding\n"
+	"(--kernel: a result not as the file expects); 2 bad usage or a malformed\n"
+	"scenario; 3 internal error; 77 --kernel: not runnable on this kernel.\n";
 
 static const char check_usage[] =
 	"Usage: mmtwin check FILE...\n"
@@ -36,10 +46,11 @@ static const char check_usage[] =
 	"\n"
 	"Exit status: 0 every file is well formed; 2 some file is not (or bad usage).\n";
 
-enum { OPT_REVERT = 256 };
+enum { OPT_REVERT = 256, OPT_KERNEL };
 
 static const struct option run_long[] = {
 	{ "revert", required_argument, NULL, OPT_REVERT },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -88,8 +99,44 @@ static int run_once(const struct catalog_entry *e, struct sim_config *cfg, bool 
 	return rc;
 }
 
+/* The scenario on the real kernel (kernel/krun.c). */
+static int run_on_kernel(const struct catalog_entry *e, bool quiet)
+{
+	struct scenario *sc = e->sc;
+	struct utsname u;
+	char why[512];
+	FILE *log = quiet ? fopen("/dev/null", "w") : stdout;
+	int rc;
+
+	if (!kernel_runnable(sc, why, sizeof(why))) {
+		printf("%s: skipped: not runnable on the kernel: %s\n", e->name, why);
+		if (quiet && log)
+			fclose(log);
+		return KENV_SKIP;
+	}
+	if (!log)
+		return EXIT_INTERNAL;
+	uname(&u);
+	printf("%s (%s): one sequential execution on the kernel (Linux %s)\n", e->name, sc->path,
+	       u.release);
+	fflush(stdout);
+	rc = kernel_run(sc, log, why, sizeof(why));
+	if (quiet)
+		fclose(log);
+	if (rc < 0) {
+		cli_error("run", "%s", why);
+		return EXIT_INTERNAL;
+	}
+	if (rc)
+		printf("%s: some results on the kernel are not what the file expects\n", e->name);
+	else
+		printf("%s: every result on the kernel as the file expects\n", e->name);
+	return rc ? EXIT_FINDING : EXIT_CLEAN;
+}
+
 int cmd_run(int argc, char **argv)
 {
+	bool kernel = false;
 	const struct catalog_entry *e;
 	struct sim_config cfg;
 	bool quiet = false;
@@ -102,6 +149,7 @@ int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'h': fputs(run_usage, stdout); return EXIT_CLEAN;
 		case 'q': quiet = true; break;
+		case OPT_KERNEL: kernel = true; break;
 		case OPT_REVERT:
 			if (cli_revert("run", optarg, &cfg))
 				return EXIT_USAGE;
@@ -120,6 +168,13 @@ int cmd_run(int argc, char **argv)
 	if (!e->sc) {
 		cli_error("run", "%s is a C program, not a scenario: explore it instead", e->name);
 		return EXIT_USAGE;
+	}
+	if (kernel) {
+		if (cfg.variant || e->revert) {
+			cli_error("run", "--kernel runs the kernel as it is: --revert does not apply");
+			return EXIT_USAGE;
+		}
+		return run_on_kernel(e, quiet);
 	}
 	if (e->revert && cli_revert("run", e->revert, &cfg))
 		return EXIT_USAGE;

@@ -30,7 +30,7 @@ const char *kenv_zram = "zram0";
 
 #define KENV_LOCK "/run/lock/mmtwin-kernel-env.lock"
 
-static int read_text(const char *path, char *buf, size_t n)
+int kenv_read_file(const char *path, char *buf, size_t n)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t got;
@@ -97,7 +97,7 @@ static bool zram_initialised(void)
 	char path[256], text[32];
 
 	zram_path(path, sizeof(path), "initstate");
-	return !read_text(path, text, sizeof(text)) && text[0] == '1';
+	return !kenv_read_file(path, text, sizeof(text)) && text[0] == '1';
 }
 
 int kenv_check(struct kenv *e)
@@ -140,7 +140,7 @@ static int save_file(struct kenv *e, const char *path)
 	char text[256];
 	struct kenv_file *f;
 
-	if (e->nfiles == KENV_MAX_FILES || read_text(path, text, sizeof(text)))
+	if (e->nfiles == KENV_MAX_FILES || kenv_read_file(path, text, sizeof(text)))
 		return 0;	/* a kernel without it: nothing to change, nothing to put back */
 	f = &e->files[e->nfiles];
 	if (!kenv_selected(text, f->saved, sizeof(f->saved)))
@@ -265,7 +265,7 @@ int kenv_restore(struct kenv *e)
 	for (int i = 0; i < e->nfiles; i++) {
 		const struct kenv_file *f = &e->files[i];
 
-		if (!read_text(f->path, text, sizeof(text)) &&
+		if (!kenv_read_file(f->path, text, sizeof(text)) &&
 		    kenv_selected(text, now, sizeof(now)) && !strcmp(now, f->saved))
 			continue;
 		if (write_text(f->path, f->saved)) {

@@ -63,6 +63,9 @@ int kenv_apply(struct kenv *e);
 /* 0, or -1 with what could not be put back in e->err. */
 int kenv_restore(struct kenv *e);
 
+/* Read a small text file (sysfs, /proc) whole into @buf; 0 or -1. */
+int kenv_read_file(const char *path, char *buf, size_t n);
+
 /* The mode selected in a sysfs mode file's text ("always [madvise] never"
  * gives "madvise"); false if none is. */
 bool kenv_selected(const char *text, char *out, size_t n);

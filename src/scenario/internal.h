@@ -178,19 +178,6 @@ const char *kind_name(enum scen_kind k);
 
 struct scen_run;
 
-/* What an operation returned: an errno, or a value, and its output fields. */
-struct scen_result {
-	int err;		/* 0 or a positive errno */
-	bool has_value;
-	int64_t value;
-	int event;		/* readmsg: the message kind */
-	int nfields;
-	int64_t field[SCEN_MAX_FIELDS];
-	uint64_t addr;		/* a name it defines: its address */
-	uint64_t len;		/* ... and length */
-	void *ptr;		/* ... or object */
-};
-
 enum {
 	OPF_DEFINES = 1 << 0,	/* `NAME = op`: it makes something */
 	OPF_MAY_DEFINE = 1 << 1,	/* the name is optional */

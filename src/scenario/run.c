@@ -146,7 +146,7 @@ static bool alt_ok(const struct scen_alt *a, const struct scen_result *res)
 }
 
 /* Some alternative matches: its result, and every field it names. */
-static bool result_ok(const struct scen_op *op, const struct scen_result *res)
+bool scen_result_ok(const struct scen_op *op, const struct scen_result *res)
 {
 	if (!op->ex.nalts)
 		return !res->err;
@@ -174,8 +174,8 @@ static size_t show_value(char *buf, size_t n, int64_t v, bool err)
 }
 
 /* What an operation gave, as the language writes it ("EAGAIN move=-EAGAIN"). */
-static const char *show_result(const struct scen_op *op, const struct scen_result *res,
-			       char *buf, size_t n)
+const char *scen_show_result(const struct scen_op *op, const struct scen_result *res, char *buf,
+			     size_t n)
 {
 	size_t at;
 
@@ -239,8 +239,8 @@ static void check_result(struct scen_run *r, const struct scen_op *op, struct sc
 				 show_states((unsigned)res->value));
 		return;
 	}
-	if (!result_ok(op, res))
-		run_fail(r, op, "got %s, expected %s", show_result(op, res, got, sizeof(got)),
+	if (!scen_result_ok(op, res))
+		run_fail(r, op, "got %s, expected %s", scen_show_result(op, res, got, sizeof(got)),
 			 show_expected(op, want, sizeof(want)));
 }
 
@@ -271,16 +271,16 @@ static void define_name(struct scen_run *r, const struct scen_op *op, const stru
 		wake_up_all(&r->wq);
 }
 
-static void log_op(struct scen_run *r, const struct scen_op *op, const struct scen_result *res)
+void scen_log_line(FILE *fp, const struct scenario *sc, const struct scen_op *op,
+		   const struct scen_result *res)
 {
 	char blk[16], got[160];
-	FILE *fp = r->sc->log;
 
 	fprintf(fp, "  %-5s %4d  %-52s -> %s", block_name(op->block, blk, sizeof(blk)), op->line,
-		op->text, show_result(op, res, got, sizeof(got)));
+		op->text, scen_show_result(op, res, got, sizeof(got)));
 	if (op->defines >= 0 && !res->err && (res->addr || res->len))
-		fprintf(fp, "  (%s = %#" PRIx64 ", %" PRIu64 " bytes)",
-			r->sc->names[op->defines].name, res->addr, res->len);
+		fprintf(fp, "  (%s = %#" PRIx64 ", %" PRIu64 " bytes)", sc->names[op->defines].name,
+			res->addr, res->len);
 	fputc('\n', fp);
 	fflush(fp);
 }
@@ -301,7 +301,7 @@ static void run_ops(struct scen_run *r, int start, int end)
 		op->def->exec(r, op, &res);
 		sim_current()->doing = NULL;
 		if (r->sc->log)
-			log_op(r, op, &res);
+			scen_log_line(r->sc->log, r->sc, op, &res);
 		define_name(r, op, &res);
 		check_result(r, op, &res);
 	}

@@ -212,6 +212,31 @@ struct scenario *scenario_of(const struct sim_program *p);
 int scen_errno_value(const char *name, size_t len);
 const char *scen_errno_name(int err);
 
+/* What an operation returned: an errno, or a value, and its output fields. */
+struct scen_result {
+	int err;		/* 0 or a positive errno */
+	bool has_value;
+	int64_t value;
+	int event;		/* readmsg: the message kind */
+	int nfields;
+	int64_t field[SCEN_MAX_FIELDS];
+	uint64_t addr;		/* a name it defines: its address */
+	uint64_t len;		/* ... and length */
+	void *ptr;		/* ... or object */
+};
+
+/* Results, as `mmtwin run` shows and checks them (run.c), for any backend
+ * that runs a scenario: the model here, the real kernel in src/kernel/. */
+/* Does @res match the line's expectation (any alternative, with its fields)? */
+bool scen_result_ok(const struct scen_op *op, const struct scen_result *res);
+/* "EAGAIN move=-EAGAIN", "100", "ok ioctls=0x13c"; returns @buf. */
+const char *scen_show_result(const struct scen_op *op, const struct scen_result *res, char *buf,
+			     size_t n);
+/* The log line of `mmtwin run`: block, line, text, result and, for a name
+ * it defines, its address and length. */
+void scen_log_line(FILE *fp, const struct scenario *sc, const struct scen_op *op,
+		   const struct scen_result *res);
+
 /* ---- error messages (errors.c) ---------------------------------------------------- */
 
 /* Every message the parser can give, one entry each (the tests run one
