@@ -73,6 +73,7 @@ int cmd_fixes(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_kernel_env(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* --revert ID: set the fix's bit in cfg->model_flags and cfg->variant to the
  * canonical "~id~id" form.  Prints an error and returns -1 for an unknown id. */
@@ -106,6 +107,12 @@ const char *cli_save_token(const char *dir, const char *program, const char *tok
  * @scenario: the file a scenario given as a file came from, or NULL. */
 char *cli_replay_command(const char *token, const char *path, const char *scenario,
 			 const struct sim_config *cfg);
+
+/* One sequential execution of scenario row @e on the model (as `mmtwin
+ * run`), each operation logged to @log (NULL: none); the outcome line in
+ * @finding.  Returns 0 clean, 1 a finding, -1 internal error. */
+int cli_run_model(const struct catalog_entry *e, struct sim_config *cfg, FILE *log,
+		  char *finding, size_t n);
 
 /* A file written whole or not at all (--html): opened as PATH.tmp.PID,
  * renamed into place by cli_out_commit(), removed by cli_out_abort(). */

@@ -67,36 +67,44 @@ static int pick_sequential(void *ctx, const struct sim_choice *ch)
 	return sim_choice_default(ch);
 }
 
-static int run_once(const struct catalog_entry *e, struct sim_config *cfg, bool quiet)
+int cli_run_model(const struct catalog_entry *e, struct sim_config *cfg, FILE *log,
+		  char *finding, size_t n)
 {
 	struct scenario *sc = e->sc;
 	struct sim_exec *x;
 	enum sim_outcome out;
-	char name[160];
-	int rc;
 
 	cfg->trace = false;
 	if (!(x = sim_exec_new(e->prog, cfg)))
-		return EXIT_INTERNAL;
-	snprintf(name, sizeof(name), "%s%s", e->prog->name, cfg->variant ? cfg->variant : "");
-	printf("%s (%s): one sequential execution\n", name, sc->path);
-	sc->log = quiet ? NULL : stdout;
+		return -1;
+	sc->log = log;
 	out = sim_explore_once(x, (struct sim_chooser){ pick_sequential, NULL });
 	sc->log = NULL;
-	if (out == SIM_RUN_FINDING) {
-		printf("%s: FOUND %s (%s) in %llu steps\n  %s\n", name, x->finding.id,
-		       sim_finding_kind_name(x->finding.kind), (unsigned long long)x->steps,
-		       x->finding.msg);
-		if (x->finding.during[0])
-			printf("  during %s\n", x->finding.during);
-		rc = EXIT_FINDING;
-	} else {
-		printf("%s: every result as expected, no invariant violated (%llu steps)\n", name,
-		       (unsigned long long)x->steps);
-		rc = EXIT_CLEAN;
-	}
+	if (out == SIM_RUN_FINDING)
+		snprintf(finding, n, "FOUND %s (%s) in %llu steps\n  %s%s%s", x->finding.id,
+			 sim_finding_kind_name(x->finding.kind), (unsigned long long)x->steps,
+			 x->finding.msg, x->finding.during[0] ? "\n  during " : "",
+			 x->finding.during);
+	else
+		snprintf(finding, n, "every result as expected, no invariant violated (%llu steps)",
+			 (unsigned long long)x->steps);
 	sim_exec_free(x);
-	return rc;
+	return out == SIM_RUN_FINDING;
+}
+
+static int run_once(const struct catalog_entry *e, struct sim_config *cfg, bool quiet)
+{
+	char name[160], outcome[2048];
+	int rc;
+
+	snprintf(name, sizeof(name), "%s%s", e->prog->name, cfg->variant ? cfg->variant : "");
+	printf("%s (%s): one sequential execution\n", name, e->sc->path);
+	fflush(stdout);
+	rc = cli_run_model(e, cfg, quiet ? NULL : stdout, outcome, sizeof(outcome));
+	if (rc < 0)
+		return EXIT_INTERNAL;
+	printf("%s: %s\n", name, outcome);
+	return rc ? EXIT_FINDING : EXIT_CLEAN;
 }
 
 /* The scenario on the real kernel (kernel/krun.c). */

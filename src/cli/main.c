@@ -21,6 +21,8 @@ static const char usage[] =
 	"  stress    run a program on real threads (the uncontrolled baseline)\n"
 	"  check     check scenario files for errors without running them\n"
 	"  fixes     the known upstream fixes that can be reverted (--revert ID)\n"
+	"  diff      run a scenario on the model and on this machine's kernel and\n"
+	"            compare them operation by operation\n"
 	"  kernel-env  run a command with zram swap and THP modes set on this\n"
 	"            machine's kernel, and put them back afterwards (root)\n"
 	"  help      show help for a command (also: mmtwin COMMAND --help)\n"
@@ -41,6 +43,7 @@ static const struct command commands[] = {
 	{ "stress", cmd_stress },
 	{ "fixes", cmd_fixes },
 	{ "kernel-env", cmd_kernel_env },
+	{ "diff", cmd_diff },
 };
 
 static const struct command *find(const char *name)

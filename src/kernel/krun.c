@@ -137,6 +137,14 @@ bool kernel_runnable(const struct scenario *sc, char *why, size_t n)
 			return false;
 		}
 	}
+	for (int i = 0; !sc->nswap && i < sc->nops; i++)
+		if (!strcmp(sc->ops[i].def->name, "madvise") && sc->ops[i].flags == MADV_PAGEOUT &&
+		    machine_has_swap()) {
+			snprintf(why, n, "line %d: `%s`: the scenario has no swap and this machine has"
+				 " swap on, where MADV_PAGEOUT would swap", sc->ops[i].line,
+				 sc->ops[i].text);
+			return false;
+		}
 	if (sc->nswap && !machine_has_swap()) {
 		snprintf(why, n, "it swaps, and this machine has no swap on (run it under `mmtwin"
 			 " kernel-env --swap`)");
@@ -399,6 +407,7 @@ static void x_page(struct krun *k, const struct scen_op *op, struct scen_result 
 			res->has_value = true;
 			res->value = (int64_t)have;
 			res->addr = a + off;
+			res->len = off;		/* where in the range */
 			res->err = -1;
 			return;
 		}

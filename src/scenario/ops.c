@@ -454,6 +454,7 @@ static void x_page(struct scen_run *r, const struct scen_op *op, struct scen_res
 			res->has_value = true;
 			res->value = (int64_t)have;
 			res->addr = a + off;
+			res->len = off;		/* where in the range */
 			res->err = -1;	/* the runtime names the page */
 			return;
 		}

@@ -173,6 +173,19 @@ static size_t show_value(char *buf, size_t n, int64_t v, bool err)
 	return (size_t)snprintf(buf, n, "%#" PRIx64, (uint64_t)v);
 }
 
+static const char *show_states(unsigned have)
+{
+	static char buf[64];
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (const struct scen_word *w = sw_states.w; w->word; w++)
+		if (have & w->value)
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", at ? "," : "",
+					       w->word);
+	return buf;
+}
+
 /* What an operation gave, as the language writes it ("EAGAIN move=-EAGAIN"). */
 const char *scen_show_result(const struct scen_op *op, const struct scen_result *res, char *buf,
 			     size_t n)
@@ -180,7 +193,11 @@ const char *scen_show_result(const struct scen_op *op, const struct scen_result 
 	size_t at;
 
 	if (op->def->results == &sw_states)
-		at = (size_t)snprintf(buf, n, "%s", res->err ? "not as expected" : "ok");
+		/* the page by its place in the range, the same on every backend */
+		at = (size_t)(res->err ? snprintf(buf, n, "not as expected: %s at +%" PRIu64 "p",
+						   show_states((unsigned)res->value),
+						   res->len / PAGE_SIZE)
+				       : snprintf(buf, n, "ok"));
 	else if (res->err)
 		at = (size_t)snprintf(buf, n, "%s", scen_errno_name(res->err));
 	else if (op->def->results == &sw_events) {
@@ -213,19 +230,6 @@ static const char *show_expected(const struct scen_op *op, char *buf, size_t n)
 	const char *line = strstr(op->text, "->");
 
 	snprintf(buf, n, "%s", line ? line + 2 + strspn(line + 2, " \t") : "ok");
-	return buf;
-}
-
-static const char *show_states(unsigned have)
-{
-	static char buf[64];
-	size_t at = 0;
-
-	buf[0] = 0;
-	for (const struct scen_word *w = sw_states.w; w->word; w++)
-		if (have & w->value)
-			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", at ? "," : "",
-					       w->word);
 	return buf;
 }
 

@@ -3,7 +3,7 @@
 # scenarios/kernel/ every operation gives the same result on both; what
 # cannot run there is skipped (77) with the reason, once.
 . tests/cli/tap.sh
-echo "1..19"
+echo "1..31"
 
 top=$(pwd)
 # The operations and results of a log, without the addresses the two sides
@@ -76,3 +76,38 @@ else
 fi
 status 2 "--revert does not apply to the kernel" \
 	"$MMTWIN" run --kernel --revert 13ddaf26be32 swapin_skip_swapcache_race
+
+# mmtwin diff: the same comparison, done by the command.
+status 0 "diff --help" "$MMTWIN" diff --help
+if [ $zram = yes ]; then
+	status 0 "diff of the corpus (under kernel-env --thp madvise --swap)" \
+		"$MMTWIN" kernel-env --thp madvise --swap -- "$MMTWIN" diff "$top"/scenarios/kernel/*.mmt
+	check "... agrees on every operation of each" \
+		sh -c "[ \$(grep -c ': the model and the kernel (Linux .*) agree on all [0-9]* operations' '$tmp/out') -eq $(ls "$top"/scenarios/kernel/*.mmt | wc -l) ]"
+else
+	for d in "diff of the corpus" "... agrees on every operation of each"; do
+		n=$((n + 1))
+		echo "ok $n - $d # SKIP needs root and a free zram0"
+	done
+fi
+# A real difference: the model's physical memory is a scenario setting
+# (4M here), the kernel's is the machine's; past it the model cannot
+# fault a page in.
+{
+	printf 'scenario small\nmemory 4M\nsetup:\n    a = mmap 8M\n    madvise a nohugepage\ncpu 0:\n'
+	i=0
+	while [ $i -lt 1100 ]; do
+		echo "    write a+${i}p $i -> any"
+		i=$((i + 1))
+	done
+} >"$tmp/small.mmt"
+status 1 "diff of a scenario that outgrows the model's memory" asmodel "$MMTWIN" diff "$tmp/small.mmt"
+check "... names the first operation that differs" grep -q "^small: the model and the kernel differ at operation 51[0-9] of " "$tmp/out"
+check "... shows it, and both sides in two columns" \
+	sh -c "grep -q 'write a+5[01][0-9]p 5[01][0-9] -> any' '$tmp/out' && grep -qE '^    model: +kernel:' '$tmp/out' && grep -qE '^    \(stopped before it\) +ok' '$tmp/out'"
+check "... and why the model stopped" grep -q "the model stopped: FOUND livelock" "$tmp/out"
+status 0 "diff of a scenario that cannot run on the kernel: skipped" "$MMTWIN" diff uffd_move_swapcache
+check "... with the reason" grep -q "^uffd_move_swapcache: skipped: not runnable on the kernel: line 32" "$tmp/out"
+status 2 "diff of a row with a fix reverted is refused" "$MMTWIN" diff swapin_skip_swapcache_race~13ddaf26be32
+check "... saying the kernel runs as it is" grep -q "the kernel runs as it is" "$tmp/err"
+status 2 "diff without a scenario" "$MMTWIN" diff
